@@ -1,0 +1,70 @@
+import type { AbortOptions } from '@libp2p/interface'
+
+export type Role = 'admin' | 'member'
+export type MessageStatus = 'pending' | 'sent' | 'delivered'
+
+/** One message as the API and CLI show it */
+export interface GroupMessage {
+  messageId: string
+  groupId: string
+  from: string
+  kind: 'text'
+  text: string
+  timestamp: number
+  /** only for messages this node sent; undefined for received ones */
+  status?: MessageStatus
+}
+
+export interface GroupMember {
+  peerId: string
+  role: Role
+}
+
+export interface GroupSummary {
+  groupId: string
+  name: string
+  role: Role
+  members: number
+  /** true for a two-member direct chat made by `kith chat` */
+  direct: boolean
+  /** the other peer of a direct chat */
+  peer?: string
+  lastMessage?: GroupMessage
+}
+
+export interface PeerInfo {
+  peerId: string
+  addrs: string[]
+}
+
+export interface KithNodeEvents {
+  'group:message': CustomEvent<GroupMessage>
+  'group:message-status': CustomEvent<{ groupId: string, messageId: string, status: MessageStatus }>
+  'group:joined': CustomEvent<{ groupId: string }>
+  'group:members-changed': CustomEvent<{ groupId: string, members: GroupMember[] }>
+  'group:removed': CustomEvent<{ groupId: string }>
+  'peer:connected': CustomEvent<{ peerId: string }>
+  'peer:disconnected': CustomEvent<{ peerId: string }>
+}
+
+export interface SendResult { messageId: string }
+
+export interface GroupsApi {
+  create (name: string, options?: AbortOptions): Promise<{ groupId: string, invite: string }>
+  /** show the current invite, or with reset replace it so the old one stops working */
+  invite (groupId: string, options?: AbortOptions & { reset?: boolean }): Promise<{ invite: string }>
+  /** waits (up to options.timeout ms, default 30 s) for a member that can admit us */
+  join (invite: string, options?: AbortOptions & { timeout?: number }): Promise<{ groupId: string }>
+  add (groupId: string, peerId: string, options?: AbortOptions): Promise<void>
+  remove (groupId: string, peerId: string, options?: AbortOptions): Promise<void>
+  promote (groupId: string, peerId: string, options?: AbortOptions): Promise<void>
+  leave (groupId: string, options?: AbortOptions): Promise<void>
+  send (groupId: string, text: string, options?: AbortOptions): Promise<SendResult>
+  /** oldest first; with limit, the newest `limit` messages */
+  messages (groupId: string, options?: AbortOptions & { limit?: number }): Promise<GroupMessage[]>
+  members (groupId: string, options?: AbortOptions): Promise<GroupMember[]>
+  list (options?: AbortOptions): Promise<GroupSummary[]>
+  /** a direct chat is a two-member group made on the first message */
+  chat (peerId: string, text: string, options?: AbortOptions): Promise<SendResult & { groupId: string }>
+  chatMessages (peerId: string, options?: AbortOptions & { limit?: number }): Promise<GroupMessage[]>
+}
