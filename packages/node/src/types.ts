@@ -68,3 +68,33 @@ export interface GroupsApi {
   chat (peerId: string, text: string, options?: AbortOptions): Promise<SendResult & { groupId: string }>
   chatMessages (peerId: string, options?: AbortOptions & { limit?: number }): Promise<GroupMessage[]>
 }
+
+export interface KithNodeInit {
+  /** the data folder: one LevelDB holding identity, groups, keys, messages, the peer store and helia's blocks */
+  dataDir: string
+  /** multiaddrs to listen on; default ['/ip4/0.0.0.0/tcp/0', '/ip4/0.0.0.0/tcp/0/ws'] */
+  listen?: string[]
+  /** multiaddrs (with /p2p/ID) dialed at start and kept as bootstrap peers */
+  bootstrap?: string[]
+  /** mDNS discovery on the local network; default true */
+  mdns?: boolean
+  /** the clock, injectable for tests; default Date.now */
+  now?: () => number
+  /** start the node before returning; default true */
+  start?: boolean
+}
+
+export interface KithNode {
+  /** this node's peer id as a string */
+  readonly peerId: string
+  readonly dataDir: string
+  readonly groups: GroupsApi
+  getMultiaddrs (): string[]
+  peers (): PeerInfo[]
+  /** dial a multiaddr (with /p2p/ID) */
+  connect (multiaddr: string, options?: AbortOptions): Promise<PeerInfo>
+  addEventListener<K extends keyof KithNodeEvents> (type: K, listener: (evt: KithNodeEvents[K]) => void): void
+  removeEventListener<K extends keyof KithNodeEvents> (type: K, listener: (evt: KithNodeEvents[K]) => void): void
+  start (): Promise<void>
+  stop (): Promise<void>
+}
