@@ -1,0 +1,2937 @@
+import { decodeMessage, encodeMessage, enumeration, MaxLengthError, message, streamMessage } from 'protons-runtime'
+import { alloc as uint8ArrayAlloc } from 'uint8arrays/alloc'
+import type { Codec, DecodeOptions } from 'protons-runtime'
+import type { Uint8ArrayList } from 'uint8arraylist'
+
+export interface Signed {
+  body: Uint8Array
+  signature: Uint8Array
+}
+
+export namespace Signed {
+  let _codec: Codec<Signed>
+
+  export const codec = (): Codec<Signed> => {
+    if (_codec == null) {
+      _codec = message<Signed>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.body != null && obj.body.byteLength > 0)) {
+          w.uint32(10)
+          w.bytes(obj.body)
+        }
+
+        if ((obj.signature != null && obj.signature.byteLength > 0)) {
+          w.uint32(18)
+          w.bytes(obj.signature)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          body: uint8ArrayAlloc(0),
+          signature: uint8ArrayAlloc(0)
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.body = reader.bytes()
+              break
+            }
+            case 2: {
+              obj.signature = reader.bytes()
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.body`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 2: {
+              yield {
+                field: `${prefix}.signature`,
+                value: reader.bytes()
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface SignedBodyFieldEvent {
+    field: '$.body'
+    value: Uint8Array
+  }
+
+  export interface SignedSignatureFieldEvent {
+    field: '$.signature'
+    value: Uint8Array
+  }
+
+  export function encode (obj: Partial<Signed>): Uint8Array {
+    return encodeMessage(obj, Signed.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Signed>): Signed {
+    return decodeMessage(buf, Signed.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Signed>): Generator<SignedBodyFieldEvent | SignedSignatureFieldEvent> {
+    return streamMessage(buf, Signed.codec(), opts)
+  }
+}
+
+export interface LogEntry {
+  groupId: Uint8Array
+  index: bigint
+  prev: Uint8Array
+  op: LogEntry.Op
+  target: Uint8Array
+  signer: Uint8Array
+  timestamp: bigint
+  name: string
+  invitePublicKey: Uint8Array
+  inviteSignature: Uint8Array
+  nonce: Uint8Array
+  flags: number
+}
+
+export namespace LogEntry {
+  export enum Op {
+    GENESIS = 'GENESIS',
+    ADD = 'ADD',
+    REMOVE = 'REMOVE',
+    PROMOTE = 'PROMOTE',
+    DEMOTE = 'DEMOTE',
+    LEAVE = 'LEAVE',
+    JOIN = 'JOIN',
+    SET_INVITE = 'SET_INVITE',
+    RENAME = 'RENAME'
+  }
+
+  enum __OpValues {
+    GENESIS = 0,
+    ADD = 1,
+    REMOVE = 2,
+    PROMOTE = 3,
+    DEMOTE = 4,
+    LEAVE = 5,
+    JOIN = 6,
+    SET_INVITE = 7,
+    RENAME = 8
+  }
+
+  export namespace Op {
+    export const codec = (): Codec<Op> => {
+      return enumeration<Op>(__OpValues)
+    }
+  }
+
+  let _codec: Codec<LogEntry>
+
+  export const codec = (): Codec<LogEntry> => {
+    if (_codec == null) {
+      _codec = message<LogEntry>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.groupId != null && obj.groupId.byteLength > 0)) {
+          w.uint32(10)
+          w.bytes(obj.groupId)
+        }
+
+        if ((obj.index != null && obj.index !== 0n)) {
+          w.uint32(16)
+          w.uint64(obj.index)
+        }
+
+        if ((obj.prev != null && obj.prev.byteLength > 0)) {
+          w.uint32(26)
+          w.bytes(obj.prev)
+        }
+
+        if (obj.op != null && __OpValues[obj.op] !== 0) {
+          w.uint32(32)
+          LogEntry.Op.codec().encode(obj.op, w)
+        }
+
+        if ((obj.target != null && obj.target.byteLength > 0)) {
+          w.uint32(42)
+          w.bytes(obj.target)
+        }
+
+        if ((obj.signer != null && obj.signer.byteLength > 0)) {
+          w.uint32(50)
+          w.bytes(obj.signer)
+        }
+
+        if ((obj.timestamp != null && obj.timestamp !== 0n)) {
+          w.uint32(56)
+          w.uint64(obj.timestamp)
+        }
+
+        if ((obj.name != null && obj.name !== '')) {
+          w.uint32(66)
+          w.string(obj.name)
+        }
+
+        if ((obj.invitePublicKey != null && obj.invitePublicKey.byteLength > 0)) {
+          w.uint32(74)
+          w.bytes(obj.invitePublicKey)
+        }
+
+        if ((obj.inviteSignature != null && obj.inviteSignature.byteLength > 0)) {
+          w.uint32(82)
+          w.bytes(obj.inviteSignature)
+        }
+
+        if ((obj.nonce != null && obj.nonce.byteLength > 0)) {
+          w.uint32(90)
+          w.bytes(obj.nonce)
+        }
+
+        if ((obj.flags != null && obj.flags !== 0)) {
+          w.uint32(96)
+          w.uint32(obj.flags)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          groupId: uint8ArrayAlloc(0),
+          index: 0n,
+          prev: uint8ArrayAlloc(0),
+          op: Op.GENESIS,
+          target: uint8ArrayAlloc(0),
+          signer: uint8ArrayAlloc(0),
+          timestamp: 0n,
+          name: '',
+          invitePublicKey: uint8ArrayAlloc(0),
+          inviteSignature: uint8ArrayAlloc(0),
+          nonce: uint8ArrayAlloc(0),
+          flags: 0
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.groupId = reader.bytes()
+              break
+            }
+            case 2: {
+              obj.index = reader.uint64()
+              break
+            }
+            case 3: {
+              obj.prev = reader.bytes()
+              break
+            }
+            case 4: {
+              obj.op = LogEntry.Op.codec().decode(reader)
+              break
+            }
+            case 5: {
+              obj.target = reader.bytes()
+              break
+            }
+            case 6: {
+              obj.signer = reader.bytes()
+              break
+            }
+            case 7: {
+              obj.timestamp = reader.uint64()
+              break
+            }
+            case 8: {
+              obj.name = reader.string()
+              break
+            }
+            case 9: {
+              obj.invitePublicKey = reader.bytes()
+              break
+            }
+            case 10: {
+              obj.inviteSignature = reader.bytes()
+              break
+            }
+            case 11: {
+              obj.nonce = reader.bytes()
+              break
+            }
+            case 12: {
+              obj.flags = reader.uint32()
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.groupId`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 2: {
+              yield {
+                field: `${prefix}.index`,
+                value: reader.uint64()
+              }
+              break
+            }
+            case 3: {
+              yield {
+                field: `${prefix}.prev`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 4: {
+              yield {
+                field: `${prefix}.op`,
+                value: LogEntry.Op.codec().decode(reader)
+              }
+              break
+            }
+            case 5: {
+              yield {
+                field: `${prefix}.target`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 6: {
+              yield {
+                field: `${prefix}.signer`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 7: {
+              yield {
+                field: `${prefix}.timestamp`,
+                value: reader.uint64()
+              }
+              break
+            }
+            case 8: {
+              yield {
+                field: `${prefix}.name`,
+                value: reader.string()
+              }
+              break
+            }
+            case 9: {
+              yield {
+                field: `${prefix}.invitePublicKey`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 10: {
+              yield {
+                field: `${prefix}.inviteSignature`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 11: {
+              yield {
+                field: `${prefix}.nonce`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 12: {
+              yield {
+                field: `${prefix}.flags`,
+                value: reader.uint32()
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface LogEntryGroupIdFieldEvent {
+    field: '$.groupId'
+    value: Uint8Array
+  }
+
+  export interface LogEntryIndexFieldEvent {
+    field: '$.index'
+    value: bigint
+  }
+
+  export interface LogEntryPrevFieldEvent {
+    field: '$.prev'
+    value: Uint8Array
+  }
+
+  export interface LogEntryOpFieldEvent {
+    field: '$.op'
+    value: LogEntry.Op
+  }
+
+  export interface LogEntryTargetFieldEvent {
+    field: '$.target'
+    value: Uint8Array
+  }
+
+  export interface LogEntrySignerFieldEvent {
+    field: '$.signer'
+    value: Uint8Array
+  }
+
+  export interface LogEntryTimestampFieldEvent {
+    field: '$.timestamp'
+    value: bigint
+  }
+
+  export interface LogEntryNameFieldEvent {
+    field: '$.name'
+    value: string
+  }
+
+  export interface LogEntryInvitePublicKeyFieldEvent {
+    field: '$.invitePublicKey'
+    value: Uint8Array
+  }
+
+  export interface LogEntryInviteSignatureFieldEvent {
+    field: '$.inviteSignature'
+    value: Uint8Array
+  }
+
+  export interface LogEntryNonceFieldEvent {
+    field: '$.nonce'
+    value: Uint8Array
+  }
+
+  export interface LogEntryFlagsFieldEvent {
+    field: '$.flags'
+    value: number
+  }
+
+  export function encode (obj: Partial<LogEntry>): Uint8Array {
+    return encodeMessage(obj, LogEntry.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<LogEntry>): LogEntry {
+    return decodeMessage(buf, LogEntry.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<LogEntry>): Generator<LogEntryGroupIdFieldEvent | LogEntryIndexFieldEvent | LogEntryPrevFieldEvent | LogEntryOpFieldEvent | LogEntryTargetFieldEvent | LogEntrySignerFieldEvent | LogEntryTimestampFieldEvent | LogEntryNameFieldEvent | LogEntryInvitePublicKeyFieldEvent | LogEntryInviteSignatureFieldEvent | LogEntryNonceFieldEvent | LogEntryFlagsFieldEvent> {
+    return streamMessage(buf, LogEntry.codec(), opts)
+  }
+}
+
+export interface InvitePeer {
+  publicKey: Uint8Array
+  addrs: string[]
+}
+
+export namespace InvitePeer {
+  let _codec: Codec<InvitePeer>
+
+  export const codec = (): Codec<InvitePeer> => {
+    if (_codec == null) {
+      _codec = message<InvitePeer>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.publicKey != null && obj.publicKey.byteLength > 0)) {
+          w.uint32(10)
+          w.bytes(obj.publicKey)
+        }
+
+        if (obj.addrs != null && obj.addrs.length > 0) {
+          for (const value of obj.addrs) {
+            w.uint32(18)
+            w.string(value)
+          }
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          publicKey: uint8ArrayAlloc(0),
+          addrs: []
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.publicKey = reader.bytes()
+              break
+            }
+            case 2: {
+              if (opts.limits?.addrs != null && obj.addrs.length === opts.limits.addrs) {
+                throw new MaxLengthError('Decode error - repeated field "addrs" had too many elements')
+              }
+
+              obj.addrs.push(reader.string())
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const obj = {
+          addrs: 0
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.publicKey`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 2: {
+              if (opts.limits?.addrs != null && obj.addrs === opts.limits.addrs) {
+                throw new MaxLengthError('Streaming decode error - repeated field "addrs" had too many elements')
+              }
+
+              yield {
+                field: `${prefix}.addrs[]`,
+                index: obj.addrs,
+                value: reader.string()
+              }
+
+              obj.addrs++
+
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface InvitePeerPublicKeyFieldEvent {
+    field: '$.publicKey'
+    value: Uint8Array
+  }
+
+  export interface InvitePeerAddrsFieldEvent {
+    field: '$.addrs[]'
+    index: number
+    value: string
+  }
+
+  export function encode (obj: Partial<InvitePeer>): Uint8Array {
+    return encodeMessage(obj, InvitePeer.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<InvitePeer>): InvitePeer {
+    return decodeMessage(buf, InvitePeer.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<InvitePeer>): Generator<InvitePeerPublicKeyFieldEvent | InvitePeerAddrsFieldEvent> {
+    return streamMessage(buf, InvitePeer.codec(), opts)
+  }
+}
+
+export interface Invite {
+  groupId: Uint8Array
+  name: string
+  inviteSecret: Uint8Array
+  peers: InvitePeer[]
+}
+
+export namespace Invite {
+  let _codec: Codec<Invite>
+
+  export const codec = (): Codec<Invite> => {
+    if (_codec == null) {
+      _codec = message<Invite>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.groupId != null && obj.groupId.byteLength > 0)) {
+          w.uint32(10)
+          w.bytes(obj.groupId)
+        }
+
+        if ((obj.name != null && obj.name !== '')) {
+          w.uint32(18)
+          w.string(obj.name)
+        }
+
+        if ((obj.inviteSecret != null && obj.inviteSecret.byteLength > 0)) {
+          w.uint32(26)
+          w.bytes(obj.inviteSecret)
+        }
+
+        if (obj.peers != null && obj.peers.length > 0) {
+          for (const value of obj.peers) {
+            w.uint32(34)
+            InvitePeer.codec().encode(value, w)
+          }
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          groupId: uint8ArrayAlloc(0),
+          name: '',
+          inviteSecret: uint8ArrayAlloc(0),
+          peers: []
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.groupId = reader.bytes()
+              break
+            }
+            case 2: {
+              obj.name = reader.string()
+              break
+            }
+            case 3: {
+              obj.inviteSecret = reader.bytes()
+              break
+            }
+            case 4: {
+              if (opts.limits?.peers != null && obj.peers.length === opts.limits.peers) {
+                throw new MaxLengthError('Decode error - repeated field "peers" had too many elements')
+              }
+
+              obj.peers.push(InvitePeer.codec().decode(reader, reader.uint32(), {
+                limits: opts.limits?.peers$
+              }))
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const obj = {
+          peers: 0
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.groupId`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 2: {
+              yield {
+                field: `${prefix}.name`,
+                value: reader.string()
+              }
+              break
+            }
+            case 3: {
+              yield {
+                field: `${prefix}.inviteSecret`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 4: {
+              if (opts.limits?.peers != null && obj.peers === opts.limits.peers) {
+                throw new MaxLengthError('Streaming decode error - repeated field "peers" had too many elements')
+              }
+
+              for (const evt of InvitePeer.codec().stream(reader, reader.uint32(), `${prefix}.peers[]`, {
+                limits: opts.limits?.peers$
+              })) {
+                yield {
+                  ...evt,
+                  index: obj.peers
+                }
+              }
+
+              obj.peers++
+
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface InviteGroupIdFieldEvent {
+    field: '$.groupId'
+    value: Uint8Array
+  }
+
+  export interface InviteNameFieldEvent {
+    field: '$.name'
+    value: string
+  }
+
+  export interface InviteInviteSecretFieldEvent {
+    field: '$.inviteSecret'
+    value: Uint8Array
+  }
+
+  export interface InvitePeersPublicKeyFieldEvent {
+    field: '$.peers[].publicKey'
+    value: Uint8Array
+    index: number
+  }
+
+  export interface InvitePeersAddrsFieldEvent {
+    field: '$.peers[].addrs[]'
+    index: number
+    value: string
+  }
+
+  export function encode (obj: Partial<Invite>): Uint8Array {
+    return encodeMessage(obj, Invite.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Invite>): Invite {
+    return decodeMessage(buf, Invite.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Invite>): Generator<InviteGroupIdFieldEvent | InviteNameFieldEvent | InviteInviteSecretFieldEvent | InvitePeersPublicKeyFieldEvent | InvitePeersAddrsFieldEvent> {
+    return streamMessage(buf, Invite.codec(), opts)
+  }
+}
+
+export interface JoinRequest {
+  groupId: Uint8Array
+  publicKey: Uint8Array
+  inviteSignature: Uint8Array
+  timestamp: bigint
+}
+
+export namespace JoinRequest {
+  let _codec: Codec<JoinRequest>
+
+  export const codec = (): Codec<JoinRequest> => {
+    if (_codec == null) {
+      _codec = message<JoinRequest>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.groupId != null && obj.groupId.byteLength > 0)) {
+          w.uint32(10)
+          w.bytes(obj.groupId)
+        }
+
+        if ((obj.publicKey != null && obj.publicKey.byteLength > 0)) {
+          w.uint32(18)
+          w.bytes(obj.publicKey)
+        }
+
+        if ((obj.inviteSignature != null && obj.inviteSignature.byteLength > 0)) {
+          w.uint32(26)
+          w.bytes(obj.inviteSignature)
+        }
+
+        if ((obj.timestamp != null && obj.timestamp !== 0n)) {
+          w.uint32(32)
+          w.uint64(obj.timestamp)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          groupId: uint8ArrayAlloc(0),
+          publicKey: uint8ArrayAlloc(0),
+          inviteSignature: uint8ArrayAlloc(0),
+          timestamp: 0n
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.groupId = reader.bytes()
+              break
+            }
+            case 2: {
+              obj.publicKey = reader.bytes()
+              break
+            }
+            case 3: {
+              obj.inviteSignature = reader.bytes()
+              break
+            }
+            case 4: {
+              obj.timestamp = reader.uint64()
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.groupId`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 2: {
+              yield {
+                field: `${prefix}.publicKey`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 3: {
+              yield {
+                field: `${prefix}.inviteSignature`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 4: {
+              yield {
+                field: `${prefix}.timestamp`,
+                value: reader.uint64()
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface JoinRequestGroupIdFieldEvent {
+    field: '$.groupId'
+    value: Uint8Array
+  }
+
+  export interface JoinRequestPublicKeyFieldEvent {
+    field: '$.publicKey'
+    value: Uint8Array
+  }
+
+  export interface JoinRequestInviteSignatureFieldEvent {
+    field: '$.inviteSignature'
+    value: Uint8Array
+  }
+
+  export interface JoinRequestTimestampFieldEvent {
+    field: '$.timestamp'
+    value: bigint
+  }
+
+  export function encode (obj: Partial<JoinRequest>): Uint8Array {
+    return encodeMessage(obj, JoinRequest.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<JoinRequest>): JoinRequest {
+    return decodeMessage(buf, JoinRequest.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<JoinRequest>): Generator<JoinRequestGroupIdFieldEvent | JoinRequestPublicKeyFieldEvent | JoinRequestInviteSignatureFieldEvent | JoinRequestTimestampFieldEvent> {
+    return streamMessage(buf, JoinRequest.codec(), opts)
+  }
+}
+
+export interface JoinResponse {
+  accepted: boolean
+  error: string
+  log: Uint8Array[]
+}
+
+export namespace JoinResponse {
+  let _codec: Codec<JoinResponse>
+
+  export const codec = (): Codec<JoinResponse> => {
+    if (_codec == null) {
+      _codec = message<JoinResponse>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.accepted != null && obj.accepted !== false)) {
+          w.uint32(8)
+          w.bool(obj.accepted)
+        }
+
+        if ((obj.error != null && obj.error !== '')) {
+          w.uint32(18)
+          w.string(obj.error)
+        }
+
+        if (obj.log != null && obj.log.length > 0) {
+          for (const value of obj.log) {
+            w.uint32(26)
+            w.bytes(value)
+          }
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          accepted: false,
+          error: '',
+          log: []
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.accepted = reader.bool()
+              break
+            }
+            case 2: {
+              obj.error = reader.string()
+              break
+            }
+            case 3: {
+              if (opts.limits?.log != null && obj.log.length === opts.limits.log) {
+                throw new MaxLengthError('Decode error - repeated field "log" had too many elements')
+              }
+
+              obj.log.push(reader.bytes())
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const obj = {
+          log: 0
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.accepted`,
+                value: reader.bool()
+              }
+              break
+            }
+            case 2: {
+              yield {
+                field: `${prefix}.error`,
+                value: reader.string()
+              }
+              break
+            }
+            case 3: {
+              if (opts.limits?.log != null && obj.log === opts.limits.log) {
+                throw new MaxLengthError('Streaming decode error - repeated field "log" had too many elements')
+              }
+
+              yield {
+                field: `${prefix}.log[]`,
+                index: obj.log,
+                value: reader.bytes()
+              }
+
+              obj.log++
+
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface JoinResponseAcceptedFieldEvent {
+    field: '$.accepted'
+    value: boolean
+  }
+
+  export interface JoinResponseErrorFieldEvent {
+    field: '$.error'
+    value: string
+  }
+
+  export interface JoinResponseLogFieldEvent {
+    field: '$.log[]'
+    index: number
+    value: Uint8Array
+  }
+
+  export function encode (obj: Partial<JoinResponse>): Uint8Array {
+    return encodeMessage(obj, JoinResponse.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<JoinResponse>): JoinResponse {
+    return decodeMessage(buf, JoinResponse.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<JoinResponse>): Generator<JoinResponseAcceptedFieldEvent | JoinResponseErrorFieldEvent | JoinResponseLogFieldEvent> {
+    return streamMessage(buf, JoinResponse.codec(), opts)
+  }
+}
+
+export interface GroupWire {
+  cipher?: Uint8Array
+  sealed?: Sealed
+}
+
+export namespace GroupWire {
+  let _codec: Codec<GroupWire>
+
+  export const codec = (): Codec<GroupWire> => {
+    if (_codec == null) {
+      _codec = message<GroupWire>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if (obj.cipher != null) {
+          w.uint32(10)
+          w.bytes(obj.cipher)
+        }
+
+        if (obj.sealed != null) {
+          w.uint32(18)
+          Sealed.codec().encode(obj.sealed, w)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {}
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.cipher = reader.bytes()
+              break
+            }
+            case 2: {
+              obj.sealed = Sealed.codec().decode(reader, reader.uint32(), {
+                limits: opts.limits?.sealed
+              })
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.cipher`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 2: {
+              yield * Sealed.codec().stream(reader, reader.uint32(), `${prefix}.sealed`, {
+                limits: opts.limits?.sealed
+              })
+
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface GroupWireCipherFieldEvent {
+    field: '$.cipher'
+    value: Uint8Array
+  }
+
+  export interface GroupWireSealedBoxesHintFieldEvent {
+    field: '$.sealed.boxes[].hint'
+    value: Uint8Array
+    index: number
+  }
+
+  export interface GroupWireSealedBoxesEphemeralFieldEvent {
+    field: '$.sealed.boxes[].ephemeral'
+    value: Uint8Array
+    index: number
+  }
+
+  export interface GroupWireSealedBoxesNonceFieldEvent {
+    field: '$.sealed.boxes[].nonce'
+    value: Uint8Array
+    index: number
+  }
+
+  export interface GroupWireSealedBoxesCiphertextFieldEvent {
+    field: '$.sealed.boxes[].ciphertext'
+    value: Uint8Array
+    index: number
+  }
+
+  export function encode (obj: Partial<GroupWire>): Uint8Array {
+    return encodeMessage(obj, GroupWire.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<GroupWire>): GroupWire {
+    return decodeMessage(buf, GroupWire.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<GroupWire>): Generator<GroupWireCipherFieldEvent | GroupWireSealedBoxesHintFieldEvent | GroupWireSealedBoxesEphemeralFieldEvent | GroupWireSealedBoxesNonceFieldEvent | GroupWireSealedBoxesCiphertextFieldEvent> {
+    return streamMessage(buf, GroupWire.codec(), opts)
+  }
+}
+
+export interface CipherBody {
+  epoch: Uint8Array
+  senderKeyId: Uint8Array
+  iteration: number
+  ciphertext: Uint8Array
+}
+
+export namespace CipherBody {
+  let _codec: Codec<CipherBody>
+
+  export const codec = (): Codec<CipherBody> => {
+    if (_codec == null) {
+      _codec = message<CipherBody>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.epoch != null && obj.epoch.byteLength > 0)) {
+          w.uint32(10)
+          w.bytes(obj.epoch)
+        }
+
+        if ((obj.senderKeyId != null && obj.senderKeyId.byteLength > 0)) {
+          w.uint32(18)
+          w.bytes(obj.senderKeyId)
+        }
+
+        if ((obj.iteration != null && obj.iteration !== 0)) {
+          w.uint32(24)
+          w.uint32(obj.iteration)
+        }
+
+        if ((obj.ciphertext != null && obj.ciphertext.byteLength > 0)) {
+          w.uint32(34)
+          w.bytes(obj.ciphertext)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          epoch: uint8ArrayAlloc(0),
+          senderKeyId: uint8ArrayAlloc(0),
+          iteration: 0,
+          ciphertext: uint8ArrayAlloc(0)
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.epoch = reader.bytes()
+              break
+            }
+            case 2: {
+              obj.senderKeyId = reader.bytes()
+              break
+            }
+            case 3: {
+              obj.iteration = reader.uint32()
+              break
+            }
+            case 4: {
+              obj.ciphertext = reader.bytes()
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.epoch`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 2: {
+              yield {
+                field: `${prefix}.senderKeyId`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 3: {
+              yield {
+                field: `${prefix}.iteration`,
+                value: reader.uint32()
+              }
+              break
+            }
+            case 4: {
+              yield {
+                field: `${prefix}.ciphertext`,
+                value: reader.bytes()
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface CipherBodyEpochFieldEvent {
+    field: '$.epoch'
+    value: Uint8Array
+  }
+
+  export interface CipherBodySenderKeyIdFieldEvent {
+    field: '$.senderKeyId'
+    value: Uint8Array
+  }
+
+  export interface CipherBodyIterationFieldEvent {
+    field: '$.iteration'
+    value: number
+  }
+
+  export interface CipherBodyCiphertextFieldEvent {
+    field: '$.ciphertext'
+    value: Uint8Array
+  }
+
+  export function encode (obj: Partial<CipherBody>): Uint8Array {
+    return encodeMessage(obj, CipherBody.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<CipherBody>): CipherBody {
+    return decodeMessage(buf, CipherBody.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<CipherBody>): Generator<CipherBodyEpochFieldEvent | CipherBodySenderKeyIdFieldEvent | CipherBodyIterationFieldEvent | CipherBodyCiphertextFieldEvent> {
+    return streamMessage(buf, CipherBody.codec(), opts)
+  }
+}
+
+export interface Inner {
+  seq: bigint
+  timestamp: bigint
+  kind: Inner.Kind
+  text: string
+  receipts: SeqMark[]
+  padding: Uint8Array
+}
+
+export namespace Inner {
+  export enum Kind {
+    TEXT = 'TEXT',
+    RECEIPT = 'RECEIPT'
+  }
+
+  enum __KindValues {
+    TEXT = 0,
+    RECEIPT = 1
+  }
+
+  export namespace Kind {
+    export const codec = (): Codec<Kind> => {
+      return enumeration<Kind>(__KindValues)
+    }
+  }
+
+  let _codec: Codec<Inner>
+
+  export const codec = (): Codec<Inner> => {
+    if (_codec == null) {
+      _codec = message<Inner>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.seq != null && obj.seq !== 0n)) {
+          w.uint32(8)
+          w.uint64(obj.seq)
+        }
+
+        if ((obj.timestamp != null && obj.timestamp !== 0n)) {
+          w.uint32(16)
+          w.uint64(obj.timestamp)
+        }
+
+        if (obj.kind != null && __KindValues[obj.kind] !== 0) {
+          w.uint32(24)
+          Inner.Kind.codec().encode(obj.kind, w)
+        }
+
+        if ((obj.text != null && obj.text !== '')) {
+          w.uint32(34)
+          w.string(obj.text)
+        }
+
+        if (obj.receipts != null && obj.receipts.length > 0) {
+          for (const value of obj.receipts) {
+            w.uint32(42)
+            SeqMark.codec().encode(value, w)
+          }
+        }
+
+        if ((obj.padding != null && obj.padding.byteLength > 0)) {
+          w.uint32(50)
+          w.bytes(obj.padding)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          seq: 0n,
+          timestamp: 0n,
+          kind: Kind.TEXT,
+          text: '',
+          receipts: [],
+          padding: uint8ArrayAlloc(0)
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.seq = reader.uint64()
+              break
+            }
+            case 2: {
+              obj.timestamp = reader.uint64()
+              break
+            }
+            case 3: {
+              obj.kind = Inner.Kind.codec().decode(reader)
+              break
+            }
+            case 4: {
+              obj.text = reader.string()
+              break
+            }
+            case 5: {
+              if (opts.limits?.receipts != null && obj.receipts.length === opts.limits.receipts) {
+                throw new MaxLengthError('Decode error - repeated field "receipts" had too many elements')
+              }
+
+              obj.receipts.push(SeqMark.codec().decode(reader, reader.uint32(), {
+                limits: opts.limits?.receipts$
+              }))
+              break
+            }
+            case 6: {
+              obj.padding = reader.bytes()
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const obj = {
+          receipts: 0
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.seq`,
+                value: reader.uint64()
+              }
+              break
+            }
+            case 2: {
+              yield {
+                field: `${prefix}.timestamp`,
+                value: reader.uint64()
+              }
+              break
+            }
+            case 3: {
+              yield {
+                field: `${prefix}.kind`,
+                value: Inner.Kind.codec().decode(reader)
+              }
+              break
+            }
+            case 4: {
+              yield {
+                field: `${prefix}.text`,
+                value: reader.string()
+              }
+              break
+            }
+            case 5: {
+              if (opts.limits?.receipts != null && obj.receipts === opts.limits.receipts) {
+                throw new MaxLengthError('Streaming decode error - repeated field "receipts" had too many elements')
+              }
+
+              for (const evt of SeqMark.codec().stream(reader, reader.uint32(), `${prefix}.receipts[]`, {
+                limits: opts.limits?.receipts$
+              })) {
+                yield {
+                  ...evt,
+                  index: obj.receipts
+                }
+              }
+
+              obj.receipts++
+
+              break
+            }
+            case 6: {
+              yield {
+                field: `${prefix}.padding`,
+                value: reader.bytes()
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface InnerSeqFieldEvent {
+    field: '$.seq'
+    value: bigint
+  }
+
+  export interface InnerTimestampFieldEvent {
+    field: '$.timestamp'
+    value: bigint
+  }
+
+  export interface InnerKindFieldEvent {
+    field: '$.kind'
+    value: Inner.Kind
+  }
+
+  export interface InnerTextFieldEvent {
+    field: '$.text'
+    value: string
+  }
+
+  export interface InnerReceiptsSenderFieldEvent {
+    field: '$.receipts[].sender'
+    value: Uint8Array
+    index: number
+  }
+
+  export interface InnerReceiptsSeqFieldEvent {
+    field: '$.receipts[].seq'
+    value: bigint
+    index: number
+  }
+
+  export interface InnerPaddingFieldEvent {
+    field: '$.padding'
+    value: Uint8Array
+  }
+
+  export function encode (obj: Partial<Inner>): Uint8Array {
+    return encodeMessage(obj, Inner.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Inner>): Inner {
+    return decodeMessage(buf, Inner.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Inner>): Generator<InnerSeqFieldEvent | InnerTimestampFieldEvent | InnerKindFieldEvent | InnerTextFieldEvent | InnerReceiptsSenderFieldEvent | InnerReceiptsSeqFieldEvent | InnerPaddingFieldEvent> {
+    return streamMessage(buf, Inner.codec(), opts)
+  }
+}
+
+export interface SeqMark {
+  sender: Uint8Array
+  seq: bigint
+}
+
+export namespace SeqMark {
+  let _codec: Codec<SeqMark>
+
+  export const codec = (): Codec<SeqMark> => {
+    if (_codec == null) {
+      _codec = message<SeqMark>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.sender != null && obj.sender.byteLength > 0)) {
+          w.uint32(10)
+          w.bytes(obj.sender)
+        }
+
+        if ((obj.seq != null && obj.seq !== 0n)) {
+          w.uint32(16)
+          w.uint64(obj.seq)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          sender: uint8ArrayAlloc(0),
+          seq: 0n
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.sender = reader.bytes()
+              break
+            }
+            case 2: {
+              obj.seq = reader.uint64()
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.sender`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 2: {
+              yield {
+                field: `${prefix}.seq`,
+                value: reader.uint64()
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface SeqMarkSenderFieldEvent {
+    field: '$.sender'
+    value: Uint8Array
+  }
+
+  export interface SeqMarkSeqFieldEvent {
+    field: '$.seq'
+    value: bigint
+  }
+
+  export function encode (obj: Partial<SeqMark>): Uint8Array {
+    return encodeMessage(obj, SeqMark.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<SeqMark>): SeqMark {
+    return decodeMessage(buf, SeqMark.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<SeqMark>): Generator<SeqMarkSenderFieldEvent | SeqMarkSeqFieldEvent> {
+    return streamMessage(buf, SeqMark.codec(), opts)
+  }
+}
+
+export interface Sealed {
+  boxes: SealedBox[]
+}
+
+export namespace Sealed {
+  let _codec: Codec<Sealed>
+
+  export const codec = (): Codec<Sealed> => {
+    if (_codec == null) {
+      _codec = message<Sealed>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if (obj.boxes != null && obj.boxes.length > 0) {
+          for (const value of obj.boxes) {
+            w.uint32(10)
+            SealedBox.codec().encode(value, w)
+          }
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          boxes: []
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              if (opts.limits?.boxes != null && obj.boxes.length === opts.limits.boxes) {
+                throw new MaxLengthError('Decode error - repeated field "boxes" had too many elements')
+              }
+
+              obj.boxes.push(SealedBox.codec().decode(reader, reader.uint32(), {
+                limits: opts.limits?.boxes$
+              }))
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const obj = {
+          boxes: 0
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              if (opts.limits?.boxes != null && obj.boxes === opts.limits.boxes) {
+                throw new MaxLengthError('Streaming decode error - repeated field "boxes" had too many elements')
+              }
+
+              for (const evt of SealedBox.codec().stream(reader, reader.uint32(), `${prefix}.boxes[]`, {
+                limits: opts.limits?.boxes$
+              })) {
+                yield {
+                  ...evt,
+                  index: obj.boxes
+                }
+              }
+
+              obj.boxes++
+
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface SealedBoxesHintFieldEvent {
+    field: '$.boxes[].hint'
+    value: Uint8Array
+    index: number
+  }
+
+  export interface SealedBoxesEphemeralFieldEvent {
+    field: '$.boxes[].ephemeral'
+    value: Uint8Array
+    index: number
+  }
+
+  export interface SealedBoxesNonceFieldEvent {
+    field: '$.boxes[].nonce'
+    value: Uint8Array
+    index: number
+  }
+
+  export interface SealedBoxesCiphertextFieldEvent {
+    field: '$.boxes[].ciphertext'
+    value: Uint8Array
+    index: number
+  }
+
+  export function encode (obj: Partial<Sealed>): Uint8Array {
+    return encodeMessage(obj, Sealed.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Sealed>): Sealed {
+    return decodeMessage(buf, Sealed.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Sealed>): Generator<SealedBoxesHintFieldEvent | SealedBoxesEphemeralFieldEvent | SealedBoxesNonceFieldEvent | SealedBoxesCiphertextFieldEvent> {
+    return streamMessage(buf, Sealed.codec(), opts)
+  }
+}
+
+export interface SealedBox {
+  hint: Uint8Array
+  ephemeral: Uint8Array
+  nonce: Uint8Array
+  ciphertext: Uint8Array
+}
+
+export namespace SealedBox {
+  let _codec: Codec<SealedBox>
+
+  export const codec = (): Codec<SealedBox> => {
+    if (_codec == null) {
+      _codec = message<SealedBox>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.hint != null && obj.hint.byteLength > 0)) {
+          w.uint32(10)
+          w.bytes(obj.hint)
+        }
+
+        if ((obj.ephemeral != null && obj.ephemeral.byteLength > 0)) {
+          w.uint32(18)
+          w.bytes(obj.ephemeral)
+        }
+
+        if ((obj.nonce != null && obj.nonce.byteLength > 0)) {
+          w.uint32(26)
+          w.bytes(obj.nonce)
+        }
+
+        if ((obj.ciphertext != null && obj.ciphertext.byteLength > 0)) {
+          w.uint32(34)
+          w.bytes(obj.ciphertext)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          hint: uint8ArrayAlloc(0),
+          ephemeral: uint8ArrayAlloc(0),
+          nonce: uint8ArrayAlloc(0),
+          ciphertext: uint8ArrayAlloc(0)
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.hint = reader.bytes()
+              break
+            }
+            case 2: {
+              obj.ephemeral = reader.bytes()
+              break
+            }
+            case 3: {
+              obj.nonce = reader.bytes()
+              break
+            }
+            case 4: {
+              obj.ciphertext = reader.bytes()
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.hint`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 2: {
+              yield {
+                field: `${prefix}.ephemeral`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 3: {
+              yield {
+                field: `${prefix}.nonce`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 4: {
+              yield {
+                field: `${prefix}.ciphertext`,
+                value: reader.bytes()
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface SealedBoxHintFieldEvent {
+    field: '$.hint'
+    value: Uint8Array
+  }
+
+  export interface SealedBoxEphemeralFieldEvent {
+    field: '$.ephemeral'
+    value: Uint8Array
+  }
+
+  export interface SealedBoxNonceFieldEvent {
+    field: '$.nonce'
+    value: Uint8Array
+  }
+
+  export interface SealedBoxCiphertextFieldEvent {
+    field: '$.ciphertext'
+    value: Uint8Array
+  }
+
+  export function encode (obj: Partial<SealedBox>): Uint8Array {
+    return encodeMessage(obj, SealedBox.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<SealedBox>): SealedBox {
+    return decodeMessage(buf, SealedBox.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<SealedBox>): Generator<SealedBoxHintFieldEvent | SealedBoxEphemeralFieldEvent | SealedBoxNonceFieldEvent | SealedBoxCiphertextFieldEvent> {
+    return streamMessage(buf, SealedBox.codec(), opts)
+  }
+}
+
+export interface Control {
+  groupId: Uint8Array
+  sender: Uint8Array
+  timestamp: bigint
+  nonce: Uint8Array
+  logEntries: Uint8Array[]
+  senderKey?: SenderKey
+  keyAck?: KeyRef
+  keyRequest?: KeyRef
+  recipient: Uint8Array
+}
+
+export namespace Control {
+  let _codec: Codec<Control>
+
+  export const codec = (): Codec<Control> => {
+    if (_codec == null) {
+      _codec = message<Control>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.groupId != null && obj.groupId.byteLength > 0)) {
+          w.uint32(10)
+          w.bytes(obj.groupId)
+        }
+
+        if ((obj.sender != null && obj.sender.byteLength > 0)) {
+          w.uint32(18)
+          w.bytes(obj.sender)
+        }
+
+        if ((obj.timestamp != null && obj.timestamp !== 0n)) {
+          w.uint32(24)
+          w.uint64(obj.timestamp)
+        }
+
+        if ((obj.nonce != null && obj.nonce.byteLength > 0)) {
+          w.uint32(34)
+          w.bytes(obj.nonce)
+        }
+
+        if (obj.logEntries != null && obj.logEntries.length > 0) {
+          for (const value of obj.logEntries) {
+            w.uint32(42)
+            w.bytes(value)
+          }
+        }
+
+        if (obj.senderKey != null) {
+          w.uint32(50)
+          SenderKey.codec().encode(obj.senderKey, w)
+        }
+
+        if (obj.keyAck != null) {
+          w.uint32(58)
+          KeyRef.codec().encode(obj.keyAck, w)
+        }
+
+        if (obj.keyRequest != null) {
+          w.uint32(66)
+          KeyRef.codec().encode(obj.keyRequest, w)
+        }
+
+        if ((obj.recipient != null && obj.recipient.byteLength > 0)) {
+          w.uint32(74)
+          w.bytes(obj.recipient)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          groupId: uint8ArrayAlloc(0),
+          sender: uint8ArrayAlloc(0),
+          timestamp: 0n,
+          nonce: uint8ArrayAlloc(0),
+          logEntries: [],
+          recipient: uint8ArrayAlloc(0)
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.groupId = reader.bytes()
+              break
+            }
+            case 2: {
+              obj.sender = reader.bytes()
+              break
+            }
+            case 3: {
+              obj.timestamp = reader.uint64()
+              break
+            }
+            case 4: {
+              obj.nonce = reader.bytes()
+              break
+            }
+            case 5: {
+              if (opts.limits?.logEntries != null && obj.logEntries.length === opts.limits.logEntries) {
+                throw new MaxLengthError('Decode error - repeated field "logEntries" had too many elements')
+              }
+
+              obj.logEntries.push(reader.bytes())
+              break
+            }
+            case 6: {
+              obj.senderKey = SenderKey.codec().decode(reader, reader.uint32(), {
+                limits: opts.limits?.senderKey
+              })
+              break
+            }
+            case 7: {
+              obj.keyAck = KeyRef.codec().decode(reader, reader.uint32(), {
+                limits: opts.limits?.keyAck
+              })
+              break
+            }
+            case 8: {
+              obj.keyRequest = KeyRef.codec().decode(reader, reader.uint32(), {
+                limits: opts.limits?.keyRequest
+              })
+              break
+            }
+            case 9: {
+              obj.recipient = reader.bytes()
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const obj = {
+          logEntries: 0
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.groupId`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 2: {
+              yield {
+                field: `${prefix}.sender`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 3: {
+              yield {
+                field: `${prefix}.timestamp`,
+                value: reader.uint64()
+              }
+              break
+            }
+            case 4: {
+              yield {
+                field: `${prefix}.nonce`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 5: {
+              if (opts.limits?.logEntries != null && obj.logEntries === opts.limits.logEntries) {
+                throw new MaxLengthError('Streaming decode error - repeated field "logEntries" had too many elements')
+              }
+
+              yield {
+                field: `${prefix}.logEntries[]`,
+                index: obj.logEntries,
+                value: reader.bytes()
+              }
+
+              obj.logEntries++
+
+              break
+            }
+            case 6: {
+              yield * SenderKey.codec().stream(reader, reader.uint32(), `${prefix}.senderKey`, {
+                limits: opts.limits?.senderKey
+              })
+
+              break
+            }
+            case 7: {
+              yield * KeyRef.codec().stream(reader, reader.uint32(), `${prefix}.keyAck`, {
+                limits: opts.limits?.keyAck
+              })
+
+              break
+            }
+            case 8: {
+              yield * KeyRef.codec().stream(reader, reader.uint32(), `${prefix}.keyRequest`, {
+                limits: opts.limits?.keyRequest
+              })
+
+              break
+            }
+            case 9: {
+              yield {
+                field: `${prefix}.recipient`,
+                value: reader.bytes()
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface ControlGroupIdFieldEvent {
+    field: '$.groupId'
+    value: Uint8Array
+  }
+
+  export interface ControlSenderFieldEvent {
+    field: '$.sender'
+    value: Uint8Array
+  }
+
+  export interface ControlTimestampFieldEvent {
+    field: '$.timestamp'
+    value: bigint
+  }
+
+  export interface ControlNonceFieldEvent {
+    field: '$.nonce'
+    value: Uint8Array
+  }
+
+  export interface ControlLogEntriesFieldEvent {
+    field: '$.logEntries[]'
+    index: number
+    value: Uint8Array
+  }
+
+  export interface ControlSenderKeyEpochFieldEvent {
+    field: '$.senderKey.epoch'
+    value: Uint8Array
+  }
+
+  export interface ControlSenderKeySenderKeyIdFieldEvent {
+    field: '$.senderKey.senderKeyId'
+    value: Uint8Array
+  }
+
+  export interface ControlSenderKeyChainKeyFieldEvent {
+    field: '$.senderKey.chainKey'
+    value: Uint8Array
+  }
+
+  export interface ControlSenderKeyIterationFieldEvent {
+    field: '$.senderKey.iteration'
+    value: number
+  }
+
+  export interface ControlKeyAckEpochFieldEvent {
+    field: '$.keyAck.epoch'
+    value: Uint8Array
+  }
+
+  export interface ControlKeyAckSenderKeyIdFieldEvent {
+    field: '$.keyAck.senderKeyId'
+    value: Uint8Array
+  }
+
+  export interface ControlKeyRequestEpochFieldEvent {
+    field: '$.keyRequest.epoch'
+    value: Uint8Array
+  }
+
+  export interface ControlKeyRequestSenderKeyIdFieldEvent {
+    field: '$.keyRequest.senderKeyId'
+    value: Uint8Array
+  }
+
+  export interface ControlRecipientFieldEvent {
+    field: '$.recipient'
+    value: Uint8Array
+  }
+
+  export function encode (obj: Partial<Control>): Uint8Array {
+    return encodeMessage(obj, Control.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Control>): Control {
+    return decodeMessage(buf, Control.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Control>): Generator<ControlGroupIdFieldEvent | ControlSenderFieldEvent | ControlTimestampFieldEvent | ControlNonceFieldEvent | ControlLogEntriesFieldEvent | ControlSenderKeyEpochFieldEvent | ControlSenderKeySenderKeyIdFieldEvent | ControlSenderKeyChainKeyFieldEvent | ControlSenderKeyIterationFieldEvent | ControlKeyAckEpochFieldEvent | ControlKeyAckSenderKeyIdFieldEvent | ControlKeyRequestEpochFieldEvent | ControlKeyRequestSenderKeyIdFieldEvent | ControlRecipientFieldEvent> {
+    return streamMessage(buf, Control.codec(), opts)
+  }
+}
+
+export interface SenderKey {
+  epoch: Uint8Array
+  senderKeyId: Uint8Array
+  chainKey: Uint8Array
+  iteration: number
+}
+
+export namespace SenderKey {
+  let _codec: Codec<SenderKey>
+
+  export const codec = (): Codec<SenderKey> => {
+    if (_codec == null) {
+      _codec = message<SenderKey>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.epoch != null && obj.epoch.byteLength > 0)) {
+          w.uint32(10)
+          w.bytes(obj.epoch)
+        }
+
+        if ((obj.senderKeyId != null && obj.senderKeyId.byteLength > 0)) {
+          w.uint32(18)
+          w.bytes(obj.senderKeyId)
+        }
+
+        if ((obj.chainKey != null && obj.chainKey.byteLength > 0)) {
+          w.uint32(26)
+          w.bytes(obj.chainKey)
+        }
+
+        if ((obj.iteration != null && obj.iteration !== 0)) {
+          w.uint32(32)
+          w.uint32(obj.iteration)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          epoch: uint8ArrayAlloc(0),
+          senderKeyId: uint8ArrayAlloc(0),
+          chainKey: uint8ArrayAlloc(0),
+          iteration: 0
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.epoch = reader.bytes()
+              break
+            }
+            case 2: {
+              obj.senderKeyId = reader.bytes()
+              break
+            }
+            case 3: {
+              obj.chainKey = reader.bytes()
+              break
+            }
+            case 4: {
+              obj.iteration = reader.uint32()
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.epoch`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 2: {
+              yield {
+                field: `${prefix}.senderKeyId`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 3: {
+              yield {
+                field: `${prefix}.chainKey`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 4: {
+              yield {
+                field: `${prefix}.iteration`,
+                value: reader.uint32()
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface SenderKeyEpochFieldEvent {
+    field: '$.epoch'
+    value: Uint8Array
+  }
+
+  export interface SenderKeySenderKeyIdFieldEvent {
+    field: '$.senderKeyId'
+    value: Uint8Array
+  }
+
+  export interface SenderKeyChainKeyFieldEvent {
+    field: '$.chainKey'
+    value: Uint8Array
+  }
+
+  export interface SenderKeyIterationFieldEvent {
+    field: '$.iteration'
+    value: number
+  }
+
+  export function encode (obj: Partial<SenderKey>): Uint8Array {
+    return encodeMessage(obj, SenderKey.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<SenderKey>): SenderKey {
+    return decodeMessage(buf, SenderKey.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<SenderKey>): Generator<SenderKeyEpochFieldEvent | SenderKeySenderKeyIdFieldEvent | SenderKeyChainKeyFieldEvent | SenderKeyIterationFieldEvent> {
+    return streamMessage(buf, SenderKey.codec(), opts)
+  }
+}
+
+export interface KeyRef {
+  epoch: Uint8Array
+  senderKeyId: Uint8Array
+}
+
+export namespace KeyRef {
+  let _codec: Codec<KeyRef>
+
+  export const codec = (): Codec<KeyRef> => {
+    if (_codec == null) {
+      _codec = message<KeyRef>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.epoch != null && obj.epoch.byteLength > 0)) {
+          w.uint32(10)
+          w.bytes(obj.epoch)
+        }
+
+        if ((obj.senderKeyId != null && obj.senderKeyId.byteLength > 0)) {
+          w.uint32(18)
+          w.bytes(obj.senderKeyId)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          epoch: uint8ArrayAlloc(0),
+          senderKeyId: uint8ArrayAlloc(0)
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.epoch = reader.bytes()
+              break
+            }
+            case 2: {
+              obj.senderKeyId = reader.bytes()
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.epoch`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 2: {
+              yield {
+                field: `${prefix}.senderKeyId`,
+                value: reader.bytes()
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface KeyRefEpochFieldEvent {
+    field: '$.epoch'
+    value: Uint8Array
+  }
+
+  export interface KeyRefSenderKeyIdFieldEvent {
+    field: '$.senderKeyId'
+    value: Uint8Array
+  }
+
+  export function encode (obj: Partial<KeyRef>): Uint8Array {
+    return encodeMessage(obj, KeyRef.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<KeyRef>): KeyRef {
+    return decodeMessage(buf, KeyRef.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<KeyRef>): Generator<KeyRefEpochFieldEvent | KeyRefSenderKeyIdFieldEvent> {
+    return streamMessage(buf, KeyRef.codec(), opts)
+  }
+}
+
+export interface HistoryRequest {
+  topic: string
+  since: bigint
+  cursor: string
+  limit: number
+}
+
+export namespace HistoryRequest {
+  let _codec: Codec<HistoryRequest>
+
+  export const codec = (): Codec<HistoryRequest> => {
+    if (_codec == null) {
+      _codec = message<HistoryRequest>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.topic != null && obj.topic !== '')) {
+          w.uint32(10)
+          w.string(obj.topic)
+        }
+
+        if ((obj.since != null && obj.since !== 0n)) {
+          w.uint32(16)
+          w.uint64(obj.since)
+        }
+
+        if ((obj.cursor != null && obj.cursor !== '')) {
+          w.uint32(26)
+          w.string(obj.cursor)
+        }
+
+        if ((obj.limit != null && obj.limit !== 0)) {
+          w.uint32(32)
+          w.uint32(obj.limit)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          topic: '',
+          since: 0n,
+          cursor: '',
+          limit: 0
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.topic = reader.string()
+              break
+            }
+            case 2: {
+              obj.since = reader.uint64()
+              break
+            }
+            case 3: {
+              obj.cursor = reader.string()
+              break
+            }
+            case 4: {
+              obj.limit = reader.uint32()
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.topic`,
+                value: reader.string()
+              }
+              break
+            }
+            case 2: {
+              yield {
+                field: `${prefix}.since`,
+                value: reader.uint64()
+              }
+              break
+            }
+            case 3: {
+              yield {
+                field: `${prefix}.cursor`,
+                value: reader.string()
+              }
+              break
+            }
+            case 4: {
+              yield {
+                field: `${prefix}.limit`,
+                value: reader.uint32()
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface HistoryRequestTopicFieldEvent {
+    field: '$.topic'
+    value: string
+  }
+
+  export interface HistoryRequestSinceFieldEvent {
+    field: '$.since'
+    value: bigint
+  }
+
+  export interface HistoryRequestCursorFieldEvent {
+    field: '$.cursor'
+    value: string
+  }
+
+  export interface HistoryRequestLimitFieldEvent {
+    field: '$.limit'
+    value: number
+  }
+
+  export function encode (obj: Partial<HistoryRequest>): Uint8Array {
+    return encodeMessage(obj, HistoryRequest.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<HistoryRequest>): HistoryRequest {
+    return decodeMessage(buf, HistoryRequest.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<HistoryRequest>): Generator<HistoryRequestTopicFieldEvent | HistoryRequestSinceFieldEvent | HistoryRequestCursorFieldEvent | HistoryRequestLimitFieldEvent> {
+    return streamMessage(buf, HistoryRequest.codec(), opts)
+  }
+}
+
+export interface HistoryPage {
+  messages: Uint8Array[]
+  cursor: string
+}
+
+export namespace HistoryPage {
+  let _codec: Codec<HistoryPage>
+
+  export const codec = (): Codec<HistoryPage> => {
+    if (_codec == null) {
+      _codec = message<HistoryPage>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if (obj.messages != null && obj.messages.length > 0) {
+          for (const value of obj.messages) {
+            w.uint32(10)
+            w.bytes(value)
+          }
+        }
+
+        if ((obj.cursor != null && obj.cursor !== '')) {
+          w.uint32(18)
+          w.string(obj.cursor)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          messages: [],
+          cursor: ''
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              if (opts.limits?.messages != null && obj.messages.length === opts.limits.messages) {
+                throw new MaxLengthError('Decode error - repeated field "messages" had too many elements')
+              }
+
+              obj.messages.push(reader.bytes())
+              break
+            }
+            case 2: {
+              obj.cursor = reader.string()
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const obj = {
+          messages: 0
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              if (opts.limits?.messages != null && obj.messages === opts.limits.messages) {
+                throw new MaxLengthError('Streaming decode error - repeated field "messages" had too many elements')
+              }
+
+              yield {
+                field: `${prefix}.messages[]`,
+                index: obj.messages,
+                value: reader.bytes()
+              }
+
+              obj.messages++
+
+              break
+            }
+            case 2: {
+              yield {
+                field: `${prefix}.cursor`,
+                value: reader.string()
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface HistoryPageMessagesFieldEvent {
+    field: '$.messages[]'
+    index: number
+    value: Uint8Array
+  }
+
+  export interface HistoryPageCursorFieldEvent {
+    field: '$.cursor'
+    value: string
+  }
+
+  export function encode (obj: Partial<HistoryPage>): Uint8Array {
+    return encodeMessage(obj, HistoryPage.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<HistoryPage>): HistoryPage {
+    return decodeMessage(buf, HistoryPage.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<HistoryPage>): Generator<HistoryPageMessagesFieldEvent | HistoryPageCursorFieldEvent> {
+    return streamMessage(buf, HistoryPage.codec(), opts)
+  }
+}
