@@ -1,0 +1,117 @@
+// kith: the command line of a Kith node. `kith daemon` runs the node; every other command talks to it
+// through the local API (DIR/api.json). Command modules are loaded lazily: a client command never loads libp2p.
+import '../../node/src/polyfill.ts'
+import { ApiError, DaemonNotRunningError } from './api/client.ts'
+import { CliError, type Command } from './cli.ts'
+
+type Loader = () => Promise<{ default: Command }>
+
+const COMMANDS: Record<string, { summary: string, load: Loader }> = {
+  daemon: { summary: 'run a Kith node and its local API', load: async () => import('./commands/daemon.ts') },
+  id: { summary: "this node's peer id and addresses", load: async () => import('./commands/id.ts') },
+  peers: { summary: 'the connected peers', load: async () => import('./commands/peers.ts') },
+  'peers connect': { summary: 'dial a peer by multiaddr', load: async () => import('./commands/peers-connect.ts') },
+  'group list': { summary: 'the groups this node is in', load: async () => import('./commands/group-list.ts') },
+  'group create': { summary: 'create a group and print its invite', load: async () => import('./commands/group-create.ts') },
+  'group invite': { summary: "show (or --reset) a group's invite", load: async () => import('./commands/group-invite.ts') },
+  'group join': { summary: 'join a group by invite', load: async () => import('./commands/group-join.ts') },
+  'group add': { summary: 'add a peer to a group', load: async () => import('./commands/group-add.ts') },
+  'group remove': { summary: 'remove a member from a group', load: async () => import('./commands/group-remove.ts') },
+  'group admin': { summary: 'make a member an admin', load: async () => import('./commands/group-admin.ts') },
+  'group leave': { summary: 'leave a group', load: async () => import('./commands/group-leave.ts') },
+  'group send': { summary: 'send a message to a group', load: async () => import('./commands/group-send.ts') },
+  'group messages': { summary: "a group's messages, oldest first", load: async () => import('./commands/group-messages.ts') },
+  'group members': { summary: "a group's members and their roles", load: async () => import('./commands/group-members.ts') },
+  chat: { summary: 'send a direct message to a peer', load: async () => import('./commands/chat.ts') },
+  'chat messages': { summary: 'the messages of a direct chat', load: async () => import('./commands/chat-messages.ts') }
+}
+
+const USAGES: Record<string, string> = {
+  daemon: 'daemon [--listen MULTIADDR]... [--api-port N] [--no-mdns] ...',
+  id: 'id',
+  peers: 'peers',
+  'peers connect': 'peers connect MULTIADDR',
+  'group list': 'group list',
+  'group create': 'group create NAME',
+  'group invite': 'group invite GROUP_ID [--reset]',
+  'group join': 'group join INVITE [--timeout SECONDS]',
+  'group add': 'group add GROUP_ID PEER_ID',
+  'group remove': 'group remove GROUP_ID PEER_ID',
+  'group admin': 'group admin GROUP_ID PEER_ID',
+  'group leave': 'group leave GROUP_ID',
+  'group send': 'group send GROUP_ID TEXT',
+  'group messages': 'group messages GROUP_ID [--limit N]',
+  'group members': 'group members GROUP_ID',
+  chat: 'chat PEER_ID TEXT',
+  'chat messages': 'chat messages PEER_ID [--limit N]'
+}
+
+function usage (prefix?: string): string {
+  const names = Object.keys(COMMANDS).filter(n => prefix == null || n === prefix || n.startsWith(prefix + ' '))
+  const width = Math.max(...names.map(n => USAGES[n].length))
+  return `Usage: kith COMMAND [options]
+
+Commands:
+${names.map(n => `  kith ${USAGES[n].padEnd(width)}  ${COMMANDS[n].summary}`).join('\n')}
+
+Every command takes --data DIR (default: $KITH_DATA, then ~/.kith), --json and --help.
+`
+}
+
+/** Runs the command line `argv` (without node and the script); resolves to the exit code */
+export async function main (argv: string[]): Promise<number> {
+  const [first, second] = argv
+  if (first == null || first === '--help' || first === '-h' || first === 'help') {
+    const topic = first === 'help' ? argv.slice(1).join(' ') : ''
+    if (topic !== '' && COMMANDS[topic] != null) return main([...topic.split(' '), '--help'])
+    process.stdout.write(usage())
+    return first == null ? 2 : 0
+  }
+  if (first === '--version' || first === '-v') {
+    process.stdout.write('kith 0.1.0\n')
+    return 0
+  }
+
+  let name: string | undefined
+  let rest: string[] = []
+  if (second != null && COMMANDS[`${first} ${second}`] != null) {
+    name = `${first} ${second}`
+    rest = argv.slice(2)
+  } else if (COMMANDS[first] != null) {
+    name = first
+    rest = argv.slice(1)
+  }
+  if (name == null) {
+    const isGroup = Object.keys(COMMANDS).some(n => n.startsWith(first + ' '))
+    if (isGroup && (second == null || second === '--help' || second === '-h')) {
+      process.stdout.write(usage(first))
+      return second == null ? 2 : 0
+    }
+    process.stderr.write(`kith: unknown command ${JSON.stringify(isGroup ? `${first} ${second ?? ''}`.trim() : first)}\n\n${usage(isGroup ? first : undefined)}`)
+    return 2
+  }
+
+  try {
+    const { default: command } = await COMMANDS[name].load()
+    return await command.run(rest)
+  } catch (err: any) {
+    return reportError(err)
+  }
+}
+
+function reportError (err: any): number {
+  if (err instanceof DaemonNotRunningError) {
+    process.stderr.write(`kith: ${err.message}\n`)
+    return 1
+  }
+  if (err instanceof ApiError) {
+    process.stderr.write(`kith: ${err.message} (${err.name})\n`)
+    return 1
+  }
+  if (err instanceof CliError) {
+    process.stderr.write(`kith: ${err.message}\n`)
+    return err.exitCode
+  }
+  process.stderr.write(`kith: ${String(err?.stack ?? err)}\n`)
+  return 1
+}
