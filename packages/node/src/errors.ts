@@ -1,7 +1,7 @@
 // Named errors: callers (the API server, the CLI) match on err.name, never on messages.
 
 export class KithError extends Error {
-  static name = 'KithError'
+  static override name = 'KithError'
   /** HTTP status the local API answers with */
   readonly status: number = 500
   constructor (message: string) {

@@ -69,7 +69,7 @@ export interface Recipient {
   sealKey: KeyObject
 }
 
-export type ControlContent = Pick<Control, 'logEntries' | 'senderKey' | 'keyAck' | 'keyRequest'>
+export type ControlContent = Partial<Pick<Control, 'logEntries' | 'senderKey' | 'keyAck' | 'keyRequest' | 'inviteSecret'>>
 
 /**
  * One GroupWire holding a box for each recipient. Each box holds a Control signed by the sender and naming its
@@ -89,7 +89,8 @@ export function sealControl (identity: Identity, groupId: Uint8Array, recipients
       senderKey: c.senderKey,
       keyAck: c.keyAck,
       keyRequest: c.keyRequest,
-      recipient: r.publicKey
+      recipient: r.publicKey,
+      inviteSecret: c.inviteSecret ?? new Uint8Array(0)
     })
     const signed = Signed.encode({ body, signature: sign(identity, Domain.control, body) })
     return sealTo(r.publicKey, r.sealKey, boxHint(groupId, r.publicKey), signed)

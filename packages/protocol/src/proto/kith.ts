@@ -2067,6 +2067,7 @@ export interface Control {
   keyAck?: KeyRef
   keyRequest?: KeyRef
   recipient: Uint8Array
+  inviteSecret: Uint8Array
 }
 
 export namespace Control {
@@ -2126,6 +2127,11 @@ export namespace Control {
           w.bytes(obj.recipient)
         }
 
+        if ((obj.inviteSecret != null && obj.inviteSecret.byteLength > 0)) {
+          w.uint32(82)
+          w.bytes(obj.inviteSecret)
+        }
+
         if (opts.lengthDelimited !== false) {
           w.ldelim()
         }
@@ -2136,7 +2142,8 @@ export namespace Control {
           timestamp: 0n,
           nonce: uint8ArrayAlloc(0),
           logEntries: [],
-          recipient: uint8ArrayAlloc(0)
+          recipient: uint8ArrayAlloc(0),
+          inviteSecret: uint8ArrayAlloc(0)
         }
 
         const end = length == null ? reader.len : reader.pos + length
@@ -2189,6 +2196,10 @@ export namespace Control {
             }
             case 9: {
               obj.recipient = reader.bytes()
+              break
+            }
+            case 10: {
+              obj.inviteSecret = reader.bytes()
               break
             }
             default: {
@@ -2281,6 +2292,13 @@ export namespace Control {
               }
               break
             }
+            case 10: {
+              yield {
+                field: `${prefix}.inviteSecret`,
+                value: reader.bytes()
+              }
+              break
+            }
             default: {
               reader.skipType(tag & 7)
               break
@@ -2364,6 +2382,11 @@ export namespace Control {
     value: Uint8Array
   }
 
+  export interface ControlInviteSecretFieldEvent {
+    field: '$.inviteSecret'
+    value: Uint8Array
+  }
+
   export function encode (obj: Partial<Control>): Uint8Array {
     return encodeMessage(obj, Control.codec())
   }
@@ -2372,7 +2395,7 @@ export namespace Control {
     return decodeMessage(buf, Control.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Control>): Generator<ControlGroupIdFieldEvent | ControlSenderFieldEvent | ControlTimestampFieldEvent | ControlNonceFieldEvent | ControlLogEntriesFieldEvent | ControlSenderKeyEpochFieldEvent | ControlSenderKeySenderKeyIdFieldEvent | ControlSenderKeyChainKeyFieldEvent | ControlSenderKeyIterationFieldEvent | ControlKeyAckEpochFieldEvent | ControlKeyAckSenderKeyIdFieldEvent | ControlKeyRequestEpochFieldEvent | ControlKeyRequestSenderKeyIdFieldEvent | ControlRecipientFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Control>): Generator<ControlGroupIdFieldEvent | ControlSenderFieldEvent | ControlTimestampFieldEvent | ControlNonceFieldEvent | ControlLogEntriesFieldEvent | ControlSenderKeyEpochFieldEvent | ControlSenderKeySenderKeyIdFieldEvent | ControlSenderKeyChainKeyFieldEvent | ControlSenderKeyIterationFieldEvent | ControlKeyAckEpochFieldEvent | ControlKeyAckSenderKeyIdFieldEvent | ControlKeyRequestEpochFieldEvent | ControlKeyRequestSenderKeyIdFieldEvent | ControlRecipientFieldEvent | ControlInviteSecretFieldEvent> {
     return streamMessage(buf, Control.codec(), opts)
   }
 }

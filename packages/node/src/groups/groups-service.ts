@@ -1,0 +1,1134 @@
+import type { KeyObject } from 'node:crypto'
+import { TopicValidatorResult, type GossipSub } from '@libp2p/gossipsub'
+import { peerIdFromString } from '@libp2p/peer-id'
+import { multiaddr } from '@multiformats/multiaddr'
+import {
+  applyLogEntry, createGenesis, decodeGroupWire, decodeHistoryPage, decodeHistoryRequest, decodeInvite, decodeJoinResponse,
+  decodeLogEntry, decryptGroupMessage, encodeInvite, encryptGroupMessage, equals, foldLog, fromHex, generateIdentity,
+  groupIdToString, groupTopic, HistoryPage, HistoryRequest, identityFromSeed, Inner, JoinResponse, LogOp, messageIdFor,
+  newSenderChain, openSealedControl, peerIdFromPublicKey, preferredEntry, publicKeyFromPeerId, sealControl,
+  serializeChain, deserializeChain, sha256, signJoinRequest, signLogEntry, SignatureVerifier, toHex,
+  verifyCipherSignature, verifyJoinRequest, verifyLogEntry, x25519PrivateFromIdentity, x25519PublicFromEd25519,
+  MAX_TEXT_BYTES, MAX_WIRE_BYTES, MAX_HISTORY_PAGE_BYTES, MAX_HISTORY_PAGE_MESSAGES, MAX_JOIN_REQUEST_BYTES,
+  type Control, type DecodedCipher, type DecodedSealed, type GroupState, type Identity, type LogEntryFields, type Recipient,
+  type Verified
+} from '@kith/protocol'
+import {
+  GroupNotFoundError, InvalidArgumentError, InvalidInviteError, JoinFailedError, MembershipChangeRefusedError,
+  MessageTooLargeError, NotAMemberError, NotAnAdminError
+} from '../errors.js'
+import { requestFrames, serveFrames } from '../stream-rpc.js'
+import { GroupSession } from './group-session.js'
+import { GroupStore, json, keys, str, type AppDb, type BatchOp, type GroupMeta, type MyChainRecord, type SeqWindow, type StoredMessage } from './group-store.js'
+import type { AbortOptions, ComponentLogger, Libp2p, Logger, PeerId, PrivateKey, Startable, Stream, Connection, TypedEventTarget } from '@libp2p/interface'
+import type { GroupMember, GroupMessage, GroupSummary, GroupsApi, KithNodeEvents, MessageStatus, SendResult } from '../types.js'
+
+export const JOIN_PROTOCOL = '/kith/group/join/1.0.0'
+export const WELCOME_PROTOCOL = '/kith/group/welcome/1.0.0'
+export const HISTORY_PROTOCOL = '/kith/history/1.0.0'
+
+export interface GroupsInit {
+  /** how long a network request may take, ms (default 10 s) */
+  requestTimeout?: number
+  /** how long `join` waits for a member to admit us, ms (default 30 s) */
+  joinTimeout?: number
+  /** delay before a receipt goes out, batching the ones due (default 500 ms) */
+  receiptDelay?: number
+  /** history is asked for from this long before the last thing heard, ms (default 10 min) */
+  historyOverlap?: number
+}
+
+export interface GroupsComponents {
+  privateKey: PrivateKey
+  pubsub: GossipSub
+  libp2p: Pick<Libp2p, 'dialProtocol' | 'handle' | 'unhandle' | 'getConnections' | 'getMultiaddrs' | 'addEventListener' | 'removeEventListener' | 'peerStore'>
+  events: TypedEventTarget<KithNodeEvents>
+  db: AppDb
+  now: () => number
+  logger: ComponentLogger
+}
+
+export interface GroupsService extends GroupsApi, Startable {}
+
+const MAX_KEY_RETRY_MS = 30_000
+const KEY_REQUEST_MIN_MS = 2_000
+const FULL_LOG_LIMIT = 200
+const HISTORY_PAGES_MAX = 100
+const SEEN_CACHE = 10_000
+
+type Origin = 'gossip' | 'history'
+
+function errorName (err: unknown): string {
+  return (err as Error)?.name ?? 'Error'
+}
+
+class DefaultGroupsService implements GroupsService {
+  private readonly log: Logger
+  private readonly store: GroupStore
+  private readonly verifier = new SignatureVerifier()
+  private readonly sealKeys = new Map<string, KeyObject>()
+  private readonly sessions = new Map<string, GroupSession>()
+  private readonly byTopic = new Map<string, GroupSession>()
+  private readonly seen = new Set<string>()
+  private readonly identity: Identity
+  private readonly sealPrivateKey: KeyObject
+  private readonly me: string
+  private readonly myPeerId: string
+  private readonly requestTimeout: number
+  private readonly joinTimeout: number
+  private readonly receiptDelay: number
+  private readonly historyOverlap: number
+  private timer?: ReturnType<typeof setInterval>
+  private started = false
+
+  constructor (private readonly components: GroupsComponents, init: GroupsInit = {}) {
+    this.log = components.logger.forComponent('kith:groups')
+    this.store = new GroupStore(components.db)
+    this.identity = identityFromSeed(components.privateKey.raw)
+    this.sealPrivateKey = x25519PrivateFromIdentity(this.identity)
+    this.me = toHex(this.identity.publicKey)
+    this.myPeerId = peerIdFromPublicKey(this.identity.publicKey)
+    this.requestTimeout = init.requestTimeout ?? 10_000
+    this.joinTimeout = init.joinTimeout ?? 30_000
+    this.receiptDelay = init.receiptDelay ?? 500
+    this.historyOverlap = init.historyOverlap ?? 10 * 60_000
+  }
+
+  // ---------------------------------------------------------------- lifecycle
+
+  async start (): Promise<void> {
+    const { libp2p, pubsub } = this.components
+    const handlerOptions = { runOnLimitedConnection: true, maxInboundStreams: 64 }
+    await libp2p.handle(JOIN_PROTOCOL, (stream, conn) => { void this.onJoinStream(stream, conn) }, handlerOptions)
+    await libp2p.handle(WELCOME_PROTOCOL, (stream, conn) => { void this.onWelcomeStream(stream, conn) }, handlerOptions)
+    await libp2p.handle(HISTORY_PROTOCOL, (stream, conn) => { void this.onHistoryStream(stream, conn) }, handlerOptions)
+    for (const meta of await this.store.listMetas()) {
+      try {
+        await this.openSession(meta)
+      } catch (err) {
+        this.log.error('group %s could not be loaded: %e', meta.groupId, err)
+      }
+    }
+    pubsub.addEventListener('subscription-change', this.onSubscriptionChange)
+    libp2p.addEventListener('peer:connect', this.onPeerConnect)
+    this.started = true
+    this.timer = setInterval(() => { void this.tick() }, 1000)
+    this.timer.unref?.()
+    for (const session of this.sessions.values()) {
+      if (session.meta.left) continue
+      void session.run(async () => {
+        if (session.myChain == null || !equals(session.myChain.epoch, session.state.head)) await this.rotate(session)
+      }).then(() => this.flush(session))
+      for (const conn of libp2p.getConnections()) this.maybeSyncWith(session, conn.remotePeer.toString())
+    }
+  }
+
+  async stop (): Promise<void> {
+    this.started = false
+    clearInterval(this.timer)
+    const { libp2p, pubsub } = this.components
+    pubsub.removeEventListener('subscription-change', this.onSubscriptionChange)
+    libp2p.removeEventListener('peer:connect', this.onPeerConnect)
+    for (const session of this.sessions.values()) {
+      clearTimeout(session.receiptTimer)
+      clearTimeout(session.gapTimer)
+      pubsub.topicValidators.delete(session.topic)
+      // let work in progress finish writing before the store closes
+      await session.run(async () => {})
+    }
+    await libp2p.unhandle([JOIN_PROTOCOL, WELCOME_PROTOCOL, HISTORY_PROTOCOL])
+  }
+
+  private async openSession (meta: GroupMeta, log?: Uint8Array[]): Promise<GroupSession> {
+    const session = new GroupSession(meta, log ?? await this.store.loadLog(meta.groupId), this.verifier)
+    const g = session.gid
+    const mine = await this.store.getJson<MyChainRecord>(keys.myChain(g))
+    if (mine != null) {
+      session.myChain = deserializeChain(mine.chain)
+      session.myInitialChainKey = fromHex(mine.initialChainKey)
+      session.acked = new Set(mine.acked)
+      for (const id of (mine as MyChainRecord & { ownKeyIds?: string[] }).ownKeyIds ?? []) session.ownKeyIds.add(id)
+    }
+    for await (const [, value] of this.store.entries(keys.chainRange(g))) {
+      const chain = deserializeChain(new TextDecoder().decode(value))
+      session.chains.set(toHex(chain.senderKeyId), chain)
+    }
+    for await (const [key, value] of this.store.entries({ gte: `g/${g}/rx/`, lt: `g/${g}/rx0` })) {
+      session.windows.set(key.slice(`g/${g}/rx/`.length), JSON.parse(new TextDecoder().decode(value)) as SeqWindow)
+    }
+    for await (const [key, value] of this.store.entries(keys.deliveredRange(g))) {
+      session.deliveredTo.set(key.slice(`g/${g}/dl/`.length), Number(new TextDecoder().decode(value)))
+    }
+    session.deliveredUpTo = this.deliveredFloor(session)
+    this.sessions.set(g, session)
+    this.byTopic.set(session.topic, session)
+    if (!meta.left) this.subscribe(session)
+    return session
+  }
+
+  private subscribe (session: GroupSession): void {
+    const { pubsub } = this.components
+    pubsub.topicValidators.set(session.topic, async (_peer, msg) => {
+      try {
+        return await session.run(async () => this.processWire(session, msg.data, 'gossip'))
+      } catch (err) {
+        this.log.error('group %s: message processing failed: %e', session.gid, err)
+        return TopicValidatorResult.Ignore
+      }
+    })
+    pubsub.subscribe(session.topic)
+  }
+
+  private unsubscribe (session: GroupSession): void {
+    this.components.pubsub.unsubscribe(session.topic)
+    this.components.pubsub.topicValidators.delete(session.topic)
+  }
+
+  private readonly onSubscriptionChange = (evt: CustomEvent<{ peerId: PeerId, subscriptions: Array<{ topic: string, subscribe: boolean }> }>): void => {
+    const peer = evt.detail.peerId.toString()
+    for (const sub of evt.detail.subscriptions) {
+      const session = this.byTopic.get(sub.topic)
+      if (session == null || !sub.subscribe) continue
+      this.hurryKeysFor(session, peer)
+      void this.flush(session)
+    }
+  }
+
+  private readonly onPeerConnect = (evt: CustomEvent<PeerId>): void => {
+    const peer = evt.detail.toString()
+    void this.deliverWelcomes(peer)
+    for (const session of this.sessions.values()) {
+      if (session.meta.left) continue
+      this.hurryKeysFor(session, peer)
+      this.maybeSyncWith(session, peer)
+    }
+  }
+
+  private async tick (): Promise<void> {
+    if (!this.started) return
+    const now = this.components.now()
+    for (const session of this.sessions.values()) {
+      if (session.meta.left) continue
+      const due = [...session.keyRetries].filter(([member, r]) => r.nextAt <= now && session.isMember(member) && !session.acked.has(member)).map(([m]) => m)
+      if (due.length > 0) void session.run(async () => { await this.distributeKey(session, due) })
+      if (session.keyRequest != null && session.keyRequest.nextAt <= now && session.keyRequest.epochs.size > 0) {
+        void session.run(async () => { await this.requestKeys(session) })
+      }
+      if (session.meta.mySeq > 0) void this.flush(session)
+    }
+  }
+
+  // ---------------------------------------------------------------- helpers
+
+  private session (groupId: string): GroupSession {
+    const session = this.sessions.get(groupId)
+    if (session == null) throw new GroupNotFoundError(`no group ${groupId} on this node`)
+    return session
+  }
+
+  private activeSession (groupId: string): GroupSession {
+    const session = this.session(groupId)
+    if (session.meta.left || !session.isMember(this.me)) throw new NotAMemberError(`this node is no longer a member of group ${groupId}`)
+    return session
+  }
+
+  private sealKey (hexKey: string): KeyObject {
+    let key = this.sealKeys.get(hexKey)
+    if (key == null) {
+      key = x25519PublicFromEd25519(fromHex(hexKey))
+      this.sealKeys.set(hexKey, key)
+    }
+    return key
+  }
+
+  private recipients (members: string[]): Recipient[] {
+    return members.map(m => ({ publicKey: fromHex(m), sealKey: this.sealKey(m) }))
+  }
+
+  private peerIdOf (hexKey: string): string {
+    return peerIdFromPublicKey(fromHex(hexKey))
+  }
+
+  private hexOfPeer (peerId: string): string | undefined {
+    try {
+      return toHex(publicKeyFromPeerId(peerId))
+    } catch {
+      return undefined
+    }
+  }
+
+  private emit<K extends keyof KithNodeEvents> (type: K, detail: KithNodeEvents[K]['detail']): void {
+    this.components.events.dispatchEvent(new CustomEvent(type, { detail }) as any)
+  }
+
+  private publicMessage (m: StoredMessage): GroupMessage {
+    const { seq: _seq, ...rest } = m
+    return rest
+  }
+
+  private async saveMeta (session: GroupSession, ops: BatchOp[] = []): Promise<void> {
+    await this.store.db.batch([...ops, { type: 'put', key: keys.meta(session.gid), value: json(session.meta) }])
+  }
+
+  private async publish (session: GroupSession, wire: Uint8Array): Promise<number> {
+    if (wire.byteLength > MAX_WIRE_BYTES) throw new MessageTooLargeError('message too large to publish')
+    let recipients = 0
+    try {
+      const result = await this.components.pubsub.publish(session.topic, wire)
+      recipients = result.recipients.length
+    } catch (err) {
+      this.log('group %s: publish failed: %s', session.gid, (err as Error).message)
+    }
+    // our own wire messages are history too: members that come back may ask us for them
+    await this.storeWire(session, wire, this.hashOf(wire))
+    return recipients
+  }
+
+  private hashOf (wire: Uint8Array): string {
+    return toHex(sha256(wire).subarray(0, 16))
+  }
+
+  private async storeWire (session: GroupSession, wire: Uint8Array, hash: string): Promise<void> {
+    this.remember(hash)
+    await this.store.db.batch([
+      { type: 'put', key: keys.wire(session.gid, this.components.now(), hash), value: wire },
+      { type: 'put', key: keys.wireSeen(session.gid, hash), value: new Uint8Array(0) }
+    ])
+  }
+
+  private remember (hash: string): void {
+    this.seen.add(hash)
+    if (this.seen.size > SEEN_CACHE) this.seen.delete(this.seen.values().next().value as string)
+  }
+
+  // ---------------------------------------------------------------- API
+
+  async create (name: string, options?: AbortOptions & { direct?: boolean, peer?: string }): Promise<{ groupId: string, invite: string }> {
+    options?.signal?.throwIfAborted()
+    if (typeof name !== 'string' || name.length > 200) throw new InvalidArgumentError('a group name is a text of at most 200 characters')
+    const invite = generateIdentity()
+    const now = this.components.now()
+    const genesis = createGenesis(this.identity, { name, invitePublicKey: invite.publicKey, timestamp: now, direct: options?.direct })
+    const state = foldLog([genesis], this.verifier)
+    const gid = groupIdToString(state.groupId)
+    const meta: GroupMeta = { groupId: gid, inviteSecret: toHex(invite.seed), direct: options?.direct === true, peer: options?.peer, mySeq: 0, lastSeenAt: now, left: false, createdAt: now }
+    const ops: BatchOp[] = [
+      { type: 'put', key: keys.log(gid, 0), value: genesis },
+      { type: 'put', key: keys.topic(groupTopicOf(state)), value: str(gid) }
+    ]
+    if (meta.direct && meta.peer != null) ops.push({ type: 'put', key: keys.direct(meta.peer), value: str(gid) })
+    await this.store.db.batch([...ops, { type: 'put', key: keys.meta(gid), value: json(meta) }])
+    const session = await this.openSession(meta, [genesis])
+    await session.run(async () => { await this.rotate(session) })
+    return { groupId: gid, invite: this.inviteText(session) }
+  }
+
+  async invite (groupId: string, options?: AbortOptions & { reset?: boolean }): Promise<{ invite: string }> {
+    const session = this.activeSession(groupId)
+    if (options?.reset === true) {
+      const next = generateIdentity()
+      await this.commit(session, LogOp.SET_INVITE, { invitePublicKey: next.publicKey }, next.seed)
+    }
+    if (session.meta.inviteSecret == null) throw new NotAnAdminError('this node does not hold the group\'s invite; ask an admin')
+    return { invite: this.inviteText(session) }
+  }
+
+  private inviteText (session: GroupSession): string {
+    const peers = [{ publicKey: this.identity.publicKey, addrs: this.shareableAddrs(this.components.libp2p.getMultiaddrs().map(a => a.toString())) }]
+    for (const conn of this.components.libp2p.getConnections()) {
+      const hex = this.hexOfPeer(conn.remotePeer.toString())
+      if (hex == null || !session.isMember(hex) || peers.length >= 4 || peers.some(p => toHex(p.publicKey) === hex)) continue
+      peers.push({ publicKey: fromHex(hex), addrs: [] })
+    }
+    return encodeInvite({ groupId: session.groupId, name: session.state.name, inviteSecret: fromHex(session.meta.inviteSecret as string), peers })
+  }
+
+  private shareableAddrs (addrs: string[]): string[] {
+    return addrs.map(a => a.replace(/\/p2p\/[^/]+$/, '')).filter(a => !a.includes('/ip4/0.0.0.0/')).slice(0, 8)
+  }
+
+  async join (invite: string, options?: AbortOptions & { timeout?: number }): Promise<{ groupId: string }> {
+    let info
+    try {
+      info = decodeInvite(invite)
+    } catch (err) {
+      throw new InvalidInviteError((err as Error).message)
+    }
+    const gid = groupIdToString(info.groupId)
+    const existing = this.sessions.get(gid)
+    if (existing != null && !existing.meta.left && existing.isMember(this.me)) return { groupId: gid }
+    const request = signJoinRequest(this.identity, info, this.components.now())
+    const deadline = Date.now() + (options?.timeout ?? this.joinTimeout)
+    let lastError = 'no member of the group could be reached'
+    while (Date.now() < deadline) {
+      options?.signal?.throwIfAborted()
+      for (const peer of info.peers) {
+        const peerId = peerIdFromPublicKey(peer.publicKey)
+        if (peerId === this.myPeerId) continue
+        const targets: Array<string> = [peerId, ...peer.addrs.map(a => `${a}/p2p/${peerId}`)]
+        for (const target of targets) {
+          try {
+            const signal = AbortSignal.any([AbortSignal.timeout(Math.min(this.requestTimeout, Math.max(1, deadline - Date.now()))), ...(options?.signal != null ? [options.signal] : [])])
+            const stream = await this.components.libp2p.dialProtocol(target.startsWith('/') ? multiaddr(target) : peerIdFromString(target), JOIN_PROTOCOL, { signal, runOnLimitedConnection: true })
+            const [frame] = await requestFrames(stream, request, { maxFrameBytes: 4 * 1024 * 1024, maxFrames: 1 }, signal)
+            if (frame == null) throw new Error('no answer')
+            const response = decodeJoinResponse(frame)
+            if (!response.accepted) {
+              lastError = response.error
+              if (response.error.startsWith('this invite')) throw new InvalidInviteError(response.error)
+              break
+            }
+            await this.adoptLog(response.log, { inviteSecret: info.inviteSecret })
+            return { groupId: gid }
+          } catch (err) {
+            if (errorName(err) === 'InvalidInviteError') throw err
+            lastError = (err as Error).message
+            this.log('join %s via %s failed: %s', gid, target, lastError)
+          }
+        }
+      }
+      await new Promise(resolve => setTimeout(resolve, 1000))
+    }
+    throw new JoinFailedError(`could not join group ${gid}: ${lastError}`)
+  }
+
+  async add (groupId: string, peerId: string, options?: AbortOptions): Promise<void> {
+    options?.signal?.throwIfAborted()
+    const target = this.parsePeer(peerId)
+    await this.commit(this.activeSession(groupId), LogOp.ADD, { target })
+  }
+
+  async remove (groupId: string, peerId: string, options?: AbortOptions): Promise<void> {
+    options?.signal?.throwIfAborted()
+    await this.commit(this.activeSession(groupId), LogOp.REMOVE, { target: this.parsePeer(peerId) })
+  }
+
+  async promote (groupId: string, peerId: string, options?: AbortOptions): Promise<void> {
+    options?.signal?.throwIfAborted()
+    await this.commit(this.activeSession(groupId), LogOp.PROMOTE, { target: this.parsePeer(peerId) })
+  }
+
+  async leave (groupId: string, options?: AbortOptions): Promise<void> {
+    options?.signal?.throwIfAborted()
+    await this.commit(this.activeSession(groupId), LogOp.LEAVE, { target: this.identity.publicKey })
+  }
+
+  private parsePeer (peerId: string): Uint8Array {
+    try {
+      return publicKeyFromPeerId(peerId)
+    } catch {
+      throw new InvalidArgumentError(`not a Kith peer id: ${String(peerId).slice(0, 80)}`)
+    }
+  }
+
+  async send (groupId: string, text: string, options?: AbortOptions): Promise<SendResult> {
+    options?.signal?.throwIfAborted()
+    if (typeof text !== 'string' || text.length === 0) throw new InvalidArgumentError('a message needs some text')
+    if (Buffer.byteLength(text, 'utf8') > MAX_TEXT_BYTES) throw new MessageTooLargeError(`a message holds at most ${MAX_TEXT_BYTES} bytes of text`)
+    const session = this.activeSession(groupId)
+    const msg = await session.run(async () => {
+      const seq = session.meta.mySeq + 1
+      session.meta = { ...session.meta, mySeq: seq }
+      const msg: StoredMessage = { messageId: messageIdFor(session.groupId, this.identity.publicKey, seq), groupId, from: this.myPeerId, kind: 'text', text, timestamp: this.components.now(), status: 'pending', seq }
+      // message, outbox entry and seq counter in one batch: nothing typed is lost, even on a crash
+      await this.saveMeta(session, [...this.store.putMessageOps(session.gid, msg), { type: 'put', key: keys.outbox(session.gid, seq), value: json({ seq, messageId: msg.messageId }) }])
+      return msg
+    })
+    this.emit('group:message', this.publicMessage(msg))
+    void this.flush(session)
+    return { messageId: msg.messageId }
+  }
+
+  /** publish what waits in the outbox, oldest first, while someone carries the topic */
+  private async flush (session: GroupSession): Promise<void> {
+    if (session.flushing || session.meta.left || !this.started) return
+    if (this.components.pubsub.getSubscribers(session.topic).length === 0) return
+    session.flushing = true
+    try {
+      await session.run(async () => {
+        if (session.myChain == null || !equals(session.myChain.epoch, session.state.head)) await this.rotate(session)
+        for await (const [key, value] of this.store.entries(keys.outboxRange(session.gid))) {
+          const { seq, messageId } = JSON.parse(new TextDecoder().decode(value)) as { seq: number, messageId: string }
+          const orderKey = await this.store.getString(keys.messageIndex(session.gid, messageId))
+          const msg = orderKey == null ? undefined : await this.store.getJson<StoredMessage>(orderKey)
+          if (msg == null) {
+            await this.store.db.del(key)
+            continue
+          }
+          const recipients = await this.sendInner(session, { seq: BigInt(seq), timestamp: BigInt(msg.timestamp), kind: Inner.Kind.TEXT, text: msg.text, receipts: [], padding: new Uint8Array(0) })
+          if (recipients === 0) break
+          const sent: StoredMessage = { ...msg, status: msg.status === 'delivered' ? 'delivered' : 'sent' }
+          await this.store.db.batch([{ type: 'del', key }, { type: 'put', key: orderKey as string, value: json(sent) }])
+          if (msg.status !== sent.status) this.emit('group:message-status', { groupId: session.gid, messageId, status: sent.status as MessageStatus })
+        }
+      })
+    } finally {
+      session.flushing = false
+    }
+  }
+
+  /** encrypt with this node's chain (persisting the ratchet before anything leaves) and publish */
+  private async sendInner (session: GroupSession, inner: Inner): Promise<number> {
+    const chain = session.myChain
+    if (chain == null) return 0
+    const { wire, chain: next } = encryptGroupMessage(this.identity, chain, inner)
+    session.myChain = next
+    await this.saveMyChain(session)
+    return this.publish(session, wire)
+  }
+
+  async messages (groupId: string, options?: AbortOptions & { limit?: number }): Promise<GroupMessage[]> {
+    options?.signal?.throwIfAborted()
+    this.session(groupId)
+    const limit = options?.limit
+    if (limit != null && (!Number.isInteger(limit) || limit < 0)) throw new InvalidArgumentError('limit is a whole number')
+    return (await this.store.messages(groupId, limit)).map(m => this.publicMessage(m))
+  }
+
+  async members (groupId: string, options?: AbortOptions): Promise<GroupMember[]> {
+    options?.signal?.throwIfAborted()
+    const session = this.session(groupId)
+    return [...session.state.members.values()]
+      .sort((a, b) => a.since - b.since)
+      .map(m => ({ peerId: peerIdFromPublicKey(m.publicKey), role: m.role }))
+  }
+
+  async list (options?: AbortOptions): Promise<GroupSummary[]> {
+    options?.signal?.throwIfAborted()
+    const out: GroupSummary[] = []
+    for (const session of this.sessions.values()) {
+      const last = await this.store.lastMessage(session.gid)
+      out.push({
+        groupId: session.gid,
+        name: session.state.name,
+        role: session.state.members.get(this.me)?.role ?? 'member',
+        members: session.state.members.size,
+        direct: session.meta.direct,
+        ...(session.meta.peer != null ? { peer: session.meta.peer } : {}),
+        ...(session.meta.left ? { left: true } : {}),
+        ...(last != null ? { lastMessage: this.publicMessage(last) } : {})
+      })
+    }
+    return out.sort((a, b) => (b.lastMessage?.timestamp ?? 0) - (a.lastMessage?.timestamp ?? 0))
+  }
+
+  async chat (peerId: string, text: string, options?: AbortOptions): Promise<SendResult & { groupId: string }> {
+    const target = this.parsePeer(peerId)
+    if (equals(target, this.identity.publicKey)) throw new InvalidArgumentError('a direct chat needs another peer')
+    let groupId = await this.store.getString(keys.direct(peerId))
+    if (groupId == null || this.sessions.get(groupId)?.meta.left === true) {
+      groupId = (await this.create('', { ...options, direct: true, peer: peerId })).groupId
+      const session = this.session(groupId)
+      await this.commit(session, LogOp.ADD, { target })
+      await this.commit(session, LogOp.PROMOTE, { target })
+    }
+    return { groupId, ...(await this.send(groupId, text, options)) }
+  }
+
+  async chatMessages (peerId: string, options?: AbortOptions & { limit?: number }): Promise<GroupMessage[]> {
+    this.parsePeer(peerId)
+    const groupId = await this.store.getString(keys.direct(peerId))
+    if (groupId == null) return []
+    return this.messages(groupId, options)
+  }
+
+  // ---------------------------------------------------------------- membership
+
+  /** sign, apply and announce one change of our own */
+  private async commit (session: GroupSession, op: LogOp, fields: LogEntryFields, newInviteSecret?: Uint8Array): Promise<void> {
+    await session.run(async () => {
+      const bytes = signLogEntry(this.identity, session.state, op, fields, this.components.now())
+      let verified
+      try {
+        verified = verifyLogEntry(session.state, bytes, this.verifier)
+      } catch (err) {
+        if (errorName(err) === 'LogEntryRejectedError') {
+          const reason = (err as Error).message
+          if (reason.startsWith('only an admin')) throw new NotAnAdminError(`${reason} (this node is not an admin of the group)`)
+          throw new MembershipChangeRefusedError(reason)
+        }
+        throw err
+      }
+      if (newInviteSecret != null) session.meta = { ...session.meta, inviteSecret: toHex(newInviteSecret) }
+      await this.appendEntries(session, [bytes], [verified])
+    })
+  }
+
+  /** append verified entries that follow the current head, persist, and act on the new state */
+  private async appendEntries (session: GroupSession, entries: Uint8Array[], verified: Array<Verified<ReturnType<typeof decodeLogEntry>>>, truncateFrom?: number): Promise<void> {
+    const before = session.state
+    const ops: BatchOp[] = []
+    if (truncateFrom != null) {
+      for (let i = truncateFrom; i < session.log.length; i++) ops.push({ type: 'del', key: keys.log(session.gid, i) })
+    }
+    let state = truncateFrom != null ? foldLog(session.log.slice(0, truncateFrom), this.verifier) : session.state
+    const log = truncateFrom != null ? session.log.slice(0, truncateFrom) : [...session.log]
+    for (let i = 0; i < entries.length; i++) {
+      state = applyLogEntry(state, verified[i])
+      ops.push({ type: 'put', key: keys.log(session.gid, log.length), value: entries[i] })
+      log.push(entries[i])
+      session.addEpoch(state)
+    }
+    session.log = log
+    session.state = state
+    const stillMember = state.members.has(this.me)
+    if (!stillMember) session.meta = { ...session.meta, left: true }
+    await this.saveMeta(session, ops)
+    await this.afterMembershipChange(session, before, truncateFrom != null ? log.slice(truncateFrom) : entries)
+  }
+
+  private async afterMembershipChange (session: GroupSession, before: GroupState, newEntries: Uint8Array[]): Promise<void> {
+    const state = session.state
+    const now = this.components.now()
+    const removed = [...before.members.keys()].filter(k => !state.members.has(k) && k !== this.me)
+    const joined = [...state.members.keys()].filter(k => !before.members.has(k) && k !== this.me)
+    const others = session.otherMembers(this.me)
+    const recipients = [...new Set([...others, ...removed])]
+    const fullLog = session.log.length <= FULL_LOG_LIMIT ? session.log : undefined
+    // only admins hand out the invite, and only to members of the new state
+    const inviteSecret = session.meta.inviteSecret != null && state.members.get(this.me)?.role === 'admin' ? fromHex(session.meta.inviteSecret) : undefined
+    const announcedByMe = newEntries.some(e => equals(decodeLogEntry(e).entry.signer, this.identity.publicKey))
+    if (announcedByMe && recipients.length > 0) {
+      const wire = sealControl(this.identity, session.groupId, this.recipients(recipients), (r) => ({
+        logEntries: joined.includes(toHex(r)) || fullLog != null ? (fullLog ?? newEntries) : newEntries,
+        inviteSecret: inviteSecret != null && state.members.has(toHex(r)) ? inviteSecret : new Uint8Array(0)
+      }), now)
+      await this.publish(session, wire)
+      for (const member of joined) {
+        // a new member is not on the topic yet: tell it directly, and keep trying until it answers
+        await this.store.db.put(keys.welcome(this.peerIdOf(member), session.gid), new Uint8Array(0))
+        void this.deliverWelcomes(this.peerIdOf(member))
+      }
+    }
+    if (!state.members.has(this.me)) {
+      this.unsubscribe(session)
+      this.emit('group:removed', { groupId: session.gid })
+    } else if (!equals(before.head, state.head)) {
+      await this.rotate(session)
+    }
+    this.emit('group:members-changed', { groupId: session.gid, members: await this.members(session.gid) })
+  }
+
+  /** a log received from others (join answer, welcome, log update): adopt it where it extends or wins over ours */
+  private async adoptLog (entries: Uint8Array[], extra: { inviteSecret?: Uint8Array } = {}): Promise<GroupSession | undefined> {
+    if (entries.length === 0) return undefined
+    const state = foldLog(entries, this.verifier)
+    const gid = groupIdToString(state.groupId)
+    if (!state.members.has(this.me)) throw new NotAMemberError('the group log does not list this node as a member')
+    const existing = this.sessions.get(gid)
+    if (existing != null) {
+      await existing.run(async () => { await this.mergeEntries(existing, entries) })
+      if (existing.meta.left && existing.isMember(this.me)) {
+        existing.meta = { ...existing.meta, left: false }
+        await this.saveMeta(existing)
+        this.subscribe(existing)
+        await existing.run(async () => { await this.rotate(existing) })
+      }
+      return existing
+    }
+    const now = this.components.now()
+    const other = [...state.members.keys()].find(k => k !== this.me)
+    const inviteSecret = extra.inviteSecret != null && equals(identityFromSeed(extra.inviteSecret).publicKey, state.invitePublicKey) ? toHex(extra.inviteSecret) : undefined
+    const meta: GroupMeta = { groupId: gid, inviteSecret, direct: state.direct, peer: state.direct && other != null ? this.peerIdOf(other) : undefined, mySeq: 0, lastSeenAt: 0, left: false, createdAt: now }
+    const ops: BatchOp[] = entries.map((e, i) => ({ type: 'put', key: keys.log(gid, i), value: e }))
+    ops.push({ type: 'put', key: keys.topic(groupTopicOf(state)), value: str(gid) })
+    if (meta.direct && meta.peer != null) ops.push({ type: 'put', key: keys.direct(meta.peer), value: str(gid) })
+    await this.store.db.batch([...ops, { type: 'put', key: keys.meta(gid), value: json(meta) }])
+    const session = await this.openSession(meta, entries)
+    await session.run(async () => { await this.rotate(session) })
+    this.emit('group:joined', { groupId: gid })
+    for (const conn of this.components.libp2p.getConnections()) this.maybeSyncWith(session, conn.remotePeer.toString())
+    return session
+  }
+
+  /** merge entries into the session's log, resolving a fork by the rule every peer applies */
+  private async mergeEntries (session: GroupSession, entries: Uint8Array[]): Promise<void> {
+    const parsed = entries.map(e => decodeLogEntry(e))
+    let truncateFrom: number | undefined
+    let start = -1
+    for (let i = 0; i < parsed.length; i++) {
+      const index = Number(parsed[i].entry.index)
+      if (index >= session.log.length) {
+        start = i
+        break
+      }
+      const ours = session.entryHashAt(index)
+      if (ours != null && !equals(ours, parsed[i].hash)) {
+        const mine = decodeLogEntry(session.log[index])
+        if (preferredEntry(mine, parsed[i]) === mine) return
+        truncateFrom = index
+        start = i
+        break
+      }
+    }
+    if (start < 0) return
+    const base = truncateFrom != null ? foldLog(session.log.slice(0, truncateFrom), this.verifier) : session.state
+    if (Number(parsed[start].entry.index) !== base.length) {
+      this.log('group %s: log update does not follow our log (index %d, we have %d)', session.gid, parsed[start].entry.index, base.length)
+      return
+    }
+    const dropped = truncateFrom != null ? session.log.slice(truncateFrom) : []
+    const accepted: Uint8Array[] = []
+    const verified = []
+    let state = base
+    for (const p of parsed.slice(start)) {
+      try {
+        const v = verifyLogEntry(state, p.bytes, this.verifier)
+        state = applyLogEntry(state, v)
+        accepted.push(p.bytes)
+        verified.push(v)
+      } catch (err) {
+        this.log('group %s: log entry refused: %s', session.gid, (err as Error).message)
+        break
+      }
+    }
+    if (accepted.length === 0) return
+    await this.appendEntries(session, accepted, verified, truncateFrom)
+    // our own changes that lost a fork are made again on top, if they still hold
+    for (const bytes of dropped) {
+      const { entry } = decodeLogEntry(bytes)
+      if (!equals(entry.signer, this.identity.publicKey) || !session.isMember(this.me)) continue
+      try {
+        const again = signLogEntry(this.identity, session.state, entry.op, { target: entry.target, name: entry.name, invitePublicKey: entry.invitePublicKey, inviteSignature: entry.inviteSignature }, this.components.now())
+        await this.appendEntries(session, [again], [verifyLogEntry(session.state, again, this.verifier)])
+      } catch (err) {
+        this.log('group %s: a change of ours lost a fork and no longer holds: %s', session.gid, (err as Error).message)
+      }
+    }
+  }
+
+  // ---------------------------------------------------------------- sender keys
+
+  /** a new chain for the current epoch, handed to every other member */
+  private async rotate (session: GroupSession): Promise<void> {
+    if (!session.isMember(this.me)) return
+    const chain = newSenderChain(session.state.head)
+    session.myChain = chain
+    session.myInitialChainKey = chain.chainKey
+    session.acked = new Set()
+    session.ownKeyIds.add(toHex(chain.senderKeyId))
+    session.keyRetries.clear()
+    await this.saveMyChain(session)
+    const others = session.otherMembers(this.me)
+    if (others.length > 0) await this.distributeKey(session, others)
+  }
+
+  private async saveMyChain (session: GroupSession): Promise<void> {
+    if (session.myChain == null || session.myInitialChainKey == null) return
+    const record: MyChainRecord & { ownKeyIds: string[] } = {
+      chain: serializeChain(session.myChain),
+      initialChainKey: toHex(session.myInitialChainKey),
+      acked: [...session.acked],
+      ownKeyIds: [...session.ownKeyIds].slice(-64)
+    }
+    await this.store.db.put(keys.myChain(session.gid), json(record))
+  }
+
+  /** seal the sender key to these members; retried with backoff until each acknowledges */
+  private async distributeKey (session: GroupSession, members: string[]): Promise<void> {
+    const chain = session.myChain
+    if (chain == null || session.myInitialChainKey == null || !equals(chain.epoch, session.state.head)) return
+    const targets = members.filter(m => m !== this.me && session.isMember(m) && !session.acked.has(m))
+    if (targets.length === 0) return
+    const now = this.components.now()
+    const senderKey = { epoch: chain.epoch, senderKeyId: chain.senderKeyId, chainKey: session.myInitialChainKey, iteration: 0 }
+    for (const m of targets) {
+      const r = session.keyRetries.get(m) ?? { attempts: 0, nextAt: 0 }
+      const attempts = r.attempts + 1
+      session.keyRetries.set(m, { attempts, nextAt: now + Math.min(MAX_KEY_RETRY_MS, 1000 * 2 ** (attempts - 1)) })
+    }
+    await this.publish(session, sealControl(this.identity, session.groupId, this.recipients(targets), { senderKey }, now))
+  }
+
+  /** a member just came (back) within reach: do not make it wait for the backoff */
+  private hurryKeysFor (session: GroupSession, peerId: string): void {
+    const hex = this.hexOfPeer(peerId)
+    if (hex == null || !session.isMember(hex) || session.acked.has(hex)) return
+    const now = this.components.now()
+    session.keyRetries.set(hex, { attempts: 0, nextAt: now })
+    if (session.keyRequest != null) session.keyRequest.nextAt = Math.min(session.keyRequest.nextAt, now)
+  }
+
+  private async requestKeys (session: GroupSession): Promise<void> {
+    const request = session.keyRequest
+    if (request == null || request.epochs.size === 0) return
+    const now = this.components.now()
+    const others = session.otherMembers(this.me)
+    request.attempts++
+    request.nextAt = now + Math.min(60_000, KEY_REQUEST_MIN_MS * 2 ** (request.attempts - 1))
+    if (others.length === 0) return
+    for (const epoch of request.epochs) {
+      await this.publish(session, sealControl(this.identity, session.groupId, this.recipients(others), { keyRequest: { epoch: fromHex(epoch), senderKeyId: new Uint8Array(0) } }, now))
+    }
+  }
+
+  private noteMissingKey (session: GroupSession, epoch: Uint8Array): void {
+    const now = this.components.now()
+    if (session.keyRequest == null) session.keyRequest = { attempts: 0, nextAt: now, epochs: new Set() }
+    session.keyRequest.epochs.add(toHex(epoch))
+  }
+
+  // ---------------------------------------------------------------- receiving
+
+  /** everything that arrives for a group, from gossip or from history, goes through here */
+  private async processWire (session: GroupSession, data: Uint8Array, origin: Origin): Promise<TopicValidatorResult> {
+    const hash = this.hashOf(data)
+    if (this.seen.has(hash) || await this.store.has(keys.wireSeen(session.gid, hash))) {
+      this.remember(hash)
+      return TopicValidatorResult.Ignore
+    }
+    let decoded
+    try {
+      decoded = decodeGroupWire(data)
+    } catch (err) {
+      this.log('group %s: rejected %s message: %s', session.gid, origin, (err as Error).message)
+      return TopicValidatorResult.Reject
+    }
+    const result = decoded.kind === 'cipher'
+      ? await this.onCipher(session, decoded, data, hash, origin)
+      : await this.onSealed(session, decoded)
+    if (result === TopicValidatorResult.Accept) {
+      session.meta = { ...session.meta, lastSeenAt: Math.max(session.meta.lastSeenAt, this.components.now()) }
+      await this.storeWire(session, data, hash)
+    }
+    return result
+  }
+
+  private async onCipher (session: GroupSession, cipher: DecodedCipher, data: Uint8Array, hash: string, origin: Origin): Promise<TopicValidatorResult> {
+    const keyId = toHex(cipher.body.senderKeyId)
+    if (session.ownKeyIds.has(keyId)) return TopicValidatorResult.Ignore
+    const chain = session.chains.get(keyId)
+    if (chain == null) {
+      // a sender key we have not received yet: keep the message until it comes, and ask for it
+      await this.store.db.put(keys.pending(session.gid, keyId, hash), data)
+      this.noteMissingKey(session, cipher.body.epoch)
+      return TopicValidatorResult.Accept
+    }
+    return this.decryptAndStore(session, chain, cipher, origin)
+  }
+
+  private async decryptAndStore (session: GroupSession, chain: import('@kith/protocol').ReceivingChain, cipher: DecodedCipher, origin: Origin): Promise<TopicValidatorResult> {
+    const senderHex = toHex(chain.sender)
+    if (!verifyCipherSignature(this.verifier, chain.sender, cipher) || !equals(chain.epoch, cipher.body.epoch)) {
+      this.log('group %s: rejected message with a forged signature', session.gid)
+      return TopicValidatorResult.Reject
+    }
+    if (!session.isMember(senderHex)) {
+      this.log('group %s: rejected message from a non-member', session.gid)
+      return TopicValidatorResult.Reject
+    }
+    let result
+    try {
+      result = decryptGroupMessage(chain, cipher.body)
+    } catch (err) {
+      if (errorName(err) === 'ReplayedMessageError' && origin === 'history') return TopicValidatorResult.Ignore
+      this.log('group %s: rejected message: %s', session.gid, (err as Error).message)
+      return TopicValidatorResult.Reject
+    }
+    const { inner } = result
+    session.chains.set(toHex(chain.senderKeyId), result.chain)
+    const g = session.gid
+    const ops: BatchOp[] = [{ type: 'put', key: keys.chain(g, toHex(chain.senderKeyId)), value: str(serializeChain(result.chain)) }]
+    let stored: StoredMessage | undefined
+    if (inner.kind === Inner.Kind.TEXT) {
+      const seq = Number(inner.seq)
+      const window = session.windows.get(senderHex) ?? { contiguous: 0, above: [] }
+      if (seq <= window.contiguous || window.above.includes(seq)) {
+        await this.store.db.batch(ops)
+        return TopicValidatorResult.Ignore
+      }
+      const above = [...window.above, seq].sort((a, b) => a - b)
+      let contiguous = window.contiguous
+      while (above[0] === contiguous + 1) contiguous = above.shift() as number
+      const next = { contiguous, above: above.slice(-1000) }
+      session.windows.set(senderHex, next)
+      ops.push({ type: 'put', key: keys.seqWindow(g, senderHex), value: json(next) })
+      stored = { messageId: messageIdFor(session.groupId, chain.sender, seq), groupId: g, from: this.peerIdOf(senderHex), kind: 'text', text: inner.text, timestamp: Number(inner.timestamp), seq }
+      ops.push(...this.store.putMessageOps(g, stored))
+      if (next.above.length > 0) this.scheduleGapFetch(session)
+      session.receiptDue.add(senderHex)
+      this.scheduleReceipt(session)
+    } else if (inner.kind === Inner.Kind.RECEIPT) {
+      for (const mark of inner.receipts) {
+        if (!equals(mark.sender, this.identity.publicKey)) continue
+        const seq = Number(mark.seq)
+        if (seq > (session.deliveredTo.get(senderHex) ?? 0)) {
+          session.deliveredTo.set(senderHex, seq)
+          ops.push({ type: 'put', key: keys.deliveredTo(g, senderHex), value: str(String(seq)) })
+        }
+      }
+    }
+    await this.store.db.batch(ops)
+    if (stored != null) this.emit('group:message', this.publicMessage(stored))
+    if (inner.kind === Inner.Kind.RECEIPT) await this.updateDelivered(session)
+    return TopicValidatorResult.Accept
+  }
+
+  private deliveredFloor (session: GroupSession): number {
+    const others = session.otherMembers(this.me)
+    if (others.length === 0) return 0
+    return Math.min(...others.map(m => session.deliveredTo.get(m) ?? 0))
+  }
+
+  private async updateDelivered (session: GroupSession): Promise<void> {
+    const floor = Math.min(this.deliveredFloor(session), session.meta.mySeq)
+    if (floor <= session.deliveredUpTo) return
+    const ids: string[] = []
+    for (let seq = session.deliveredUpTo + 1; seq <= floor; seq++) ids.push(messageIdFor(session.groupId, this.identity.publicKey, seq))
+    session.deliveredUpTo = floor
+    for (const m of await this.store.setStatus(session.gid, ids, 'delivered')) {
+      this.emit('group:message-status', { groupId: session.gid, messageId: m.messageId, status: 'delivered' })
+    }
+  }
+
+  private scheduleReceipt (session: GroupSession): void {
+    if (session.receiptTimer != null) return
+    session.receiptTimer = setTimeout(() => {
+      session.receiptTimer = undefined
+      if (!this.started) return
+      void session.run(async () => {
+        const receipts = [...session.receiptDue].map(s => ({ sender: fromHex(s), seq: BigInt(session.windows.get(s)?.contiguous ?? 0) }))
+        session.receiptDue.clear()
+        if (receipts.length === 0 || session.meta.left) return
+        await this.sendInner(session, { seq: 0n, timestamp: BigInt(this.components.now()), kind: Inner.Kind.RECEIPT, text: '', receipts, padding: new Uint8Array(0) })
+      }).catch(err => { this.log('group %s: receipt failed: %s', session.gid, (err as Error).message) })
+    }, this.receiptDelay)
+    session.receiptTimer.unref?.()
+  }
+
+  private scheduleGapFetch (session: GroupSession): void {
+    if (session.gapTimer != null) return
+    session.gapTimer = setTimeout(() => {
+      session.gapTimer = undefined
+      for (const conn of this.components.libp2p.getConnections()) this.maybeSyncWith(session, conn.remotePeer.toString(), true)
+    }, 2000)
+    session.gapTimer.unref?.()
+  }
+
+  private async onSealed (session: GroupSession, sealed: DecodedSealed): Promise<TopicValidatorResult> {
+    let control: Verified<Control> | undefined
+    try {
+      control = openSealedControl(this.identity, this.sealPrivateKey, session.groupId, sealed.sealed, this.verifier)
+    } catch (err) {
+      this.log('group %s: rejected sealed message: %s', session.gid, (err as Error).message)
+      return TopicValidatorResult.Reject
+    }
+    if (control == null) return TopicValidatorResult.Accept
+    const sender = toHex(control.sender)
+    if (control.logEntries.length > 0) {
+      try {
+        await this.mergeEntries(session, control.logEntries)
+      } catch (err) {
+        this.log('group %s: log update refused: %s', session.gid, (err as Error).message)
+        return TopicValidatorResult.Reject
+      }
+      if (control.inviteSecret.byteLength === 32 && session.state.members.get(sender)?.role === 'admin' &&
+        equals(identityFromSeed(control.inviteSecret).publicKey, session.state.invitePublicKey)) {
+        session.meta = { ...session.meta, inviteSecret: toHex(control.inviteSecret) }
+        await this.saveMeta(session)
+      }
+    }
+    if (!session.isMember(sender)) {
+      this.log('group %s: ignored control message from a non-member', session.gid)
+      return control.logEntries.length > 0 ? TopicValidatorResult.Accept : TopicValidatorResult.Reject
+    }
+    if (control.senderKey != null) await this.onSenderKey(session, control.sender, control.senderKey)
+    if (control.keyAck != null && session.myChain != null && equals(control.keyAck.senderKeyId, session.myChain.senderKeyId)) {
+      session.acked.add(sender)
+      session.keyRetries.delete(sender)
+      await this.saveMyChain(session)
+    }
+    if (control.keyRequest != null && session.myChain != null && equals(control.keyRequest.epoch, session.myChain.epoch)) {
+      session.acked.delete(sender)
+      const r = session.keyRetries.get(sender)
+      if (r == null || r.nextAt - this.components.now() > KEY_REQUEST_MIN_MS) session.keyRetries.set(sender, { attempts: 0, nextAt: this.components.now() })
+    }
+    return TopicValidatorResult.Accept
+  }
+
+  private async onSenderKey (session: GroupSession, sender: Uint8Array, key: NonNullable<Control['senderKey']>): Promise<void> {
+    const keyId = toHex(key.senderKeyId)
+    const senderHex = toHex(sender)
+    if (key.chainKey.byteLength !== 32 || key.senderKeyId.byteLength !== 16 || key.epoch.byteLength !== 32) return
+    const known = session.epochs.get(toHex(key.epoch))
+    if (known != null && !known.has(senderHex)) return
+    if (!session.chains.has(keyId)) {
+      const chain = { epoch: key.epoch, senderKeyId: key.senderKeyId, chainKey: key.chainKey, iteration: key.iteration, sender, skipped: new Map() }
+      session.chains.set(keyId, chain)
+      await this.store.db.put(keys.chain(session.gid, keyId), str(serializeChain(chain)))
+      session.keyRequest?.epochs.delete(toHex(key.epoch))
+    }
+    // acknowledged every time: the ack may have been lost, and the sender keeps resending until it hears one
+    await this.publish(session, sealControl(this.identity, session.groupId, this.recipients([senderHex]), { keyAck: { epoch: key.epoch, senderKeyId: key.senderKeyId } }, this.components.now()))
+    const chain = session.chains.get(keyId)
+    for await (const [pendingKey, data] of this.store.entries(keys.pendingRange(session.gid, keyId))) {
+      await this.store.db.del(pendingKey)
+      const decoded = decodeGroupWire(data)
+      if (decoded.kind === 'cipher' && chain != null) await this.decryptAndStore(session, session.chains.get(keyId) ?? chain, decoded, 'history')
+    }
+  }
+
+  // ---------------------------------------------------------------- history
+
+  private maybeSyncWith (session: GroupSession, peerId: string, force = false): void {
+    const hex = this.hexOfPeer(peerId)
+    if (hex == null || hex === this.me || !session.isMember(hex) || session.meta.left) return
+    const now = Date.now()
+    const last = session.historyAskedAt.get(hex) ?? 0
+    if (!force && now - last < 10_000) return
+    session.historyAskedAt.set(hex, now)
+    void this.syncHistory(session, peerId).catch(err => { this.log('group %s: history from %s failed: %s', session.gid, peerId, (err as Error).message) })
+  }
+
+  /** ask one member for what we missed, page by page, and process it as if it had come by gossip */
+  async syncHistory (session: GroupSession, peerId: string, options?: AbortOptions): Promise<number> {
+    const since = Math.max(0, session.meta.lastSeenAt - this.historyOverlap)
+    let cursor = ''
+    let processed = 0
+    for (let page = 0; page < HISTORY_PAGES_MAX; page++) {
+      const signal = AbortSignal.any([AbortSignal.timeout(this.requestTimeout), ...(options?.signal != null ? [options.signal] : [])])
+      const stream = await this.components.libp2p.dialProtocol(peerIdFromString(peerId), HISTORY_PROTOCOL, { signal, runOnLimitedConnection: true })
+      const request = HistoryRequest.encode({ topic: session.topic, since: BigInt(since), cursor, limit: MAX_HISTORY_PAGE_MESSAGES })
+      const [frame] = await requestFrames(stream, request, { maxFrameBytes: MAX_HISTORY_PAGE_BYTES + MAX_WIRE_BYTES, maxFrames: 1 }, signal)
+      if (frame == null) break
+      const result = decodeHistoryPage(frame)
+      for (const message of result.messages) {
+        await session.run(async () => this.processWire(session, message, 'history'))
+        processed++
+      }
+      cursor = result.cursor
+      if (cursor === '' || result.messages.length === 0) break
+    }
+    await session.run(async () => { await this.saveMeta(session) })
+    return processed
+  }
+
+  private async onHistoryStream (stream: Stream, connection: Connection): Promise<void> {
+    const signal = AbortSignal.timeout(this.requestTimeout)
+    try {
+      await serveFrames(stream, 1024, (bytes) => this.historyPage(bytes, connection.remotePeer.toString()), signal)
+    } catch (err) {
+      this.log('history request from %p failed: %s', connection.remotePeer, (err as Error).message)
+      stream.abort(err as Error)
+    }
+  }
+
+  private async * historyPage (bytes: Uint8Array, peerId: string): AsyncGenerator<Uint8Array> {
+    const request = decodeHistoryRequest(bytes)
+    const session = this.byTopic.get(request.topic)
+    const hex = this.hexOfPeer(peerId)
+    if (session == null || hex == null || !session.isMember(hex)) {
+      yield HistoryPage.encode({ messages: [], cursor: '' })
+      return
+    }
+    const limit = Math.min(Math.max(1, request.limit), MAX_HISTORY_PAGE_MESSAGES)
+    const range = keys.wireRange(session.gid, Number(request.since))
+    if (request.cursor !== '' && request.cursor.startsWith(`g/${session.gid}/w/`) && request.cursor >= range.gte) range.gte = request.cursor + '\x00'
+    const messages: Uint8Array[] = []
+    let size = 0
+    let cursor = ''
+    for await (const [key, value] of this.store.entries(range, { limit })) {
+      if (size + value.byteLength > MAX_HISTORY_PAGE_BYTES) break
+      messages.push(value)
+      size += value.byteLength
+      cursor = key
+    }
+    yield HistoryPage.encode({ messages, cursor: messages.length < limit ? '' : cursor })
+  }
+
+  // ---------------------------------------------------------------- joining and welcomes
+
+  private async onJoinStream (stream: Stream, connection: Connection): Promise<void> {
+    const signal = AbortSignal.timeout(this.requestTimeout)
+    try {
+      await serveFrames(stream, MAX_JOIN_REQUEST_BYTES, (bytes) => this.admit(bytes, connection.remotePeer.toString()), signal)
+    } catch (err) {
+      this.log('join request from %p failed: %s', connection.remotePeer, (err as Error).message)
+      stream.abort(err as Error)
+    }
+  }
+
+  private async * admit (bytes: Uint8Array, remotePeer: string): AsyncGenerator<Uint8Array> {
+    const refuse = (error: string): Uint8Array => JoinResponse.encode({ accepted: false, error, log: [] })
+    let request
+    try {
+      request = verifyJoinRequest(bytes, this.verifier)
+    } catch (err) {
+      yield refuse((err as Error).message)
+      return
+    }
+    if (peerIdFromPublicKey(request.publicKey) !== remotePeer) {
+      yield refuse('a join request must come from the joiner itself')
+      return
+    }
+    const session = this.sessions.get(groupIdToString(request.groupId))
+    if (session == null || session.meta.left || !session.isMember(this.me)) {
+      yield refuse('this peer cannot admit members to that group')
+      return
+    }
+    try {
+      await session.run(async () => {
+        if (session.isMember(toHex(request.publicKey))) return
+        const entry = signLogEntry(this.identity, session.state, LogOp.JOIN, { target: request.publicKey, inviteSignature: request.inviteSignature }, this.components.now())
+        const verified = verifyLogEntry(session.state, entry, this.verifier)
+        await this.appendEntries(session, [entry], [verified])
+      })
+    } catch (err) {
+      const reason = (err as Error).message
+      yield refuse(reason.includes('invite') ? 'this invite is no longer valid' : reason)
+      return
+    }
+    yield JoinResponse.encode({ accepted: true, error: '', log: session.log })
+  }
+
+  private async deliverWelcomes (peerId: string): Promise<void> {
+    for await (const [key] of this.store.entries({ gte: `wel/${peerId}/`, lt: `wel/${peerId}0` })) {
+      const gid = key.slice(`wel/${peerId}/`.length)
+      const session = this.sessions.get(gid)
+      const hex = this.hexOfPeer(peerId)
+      if (session == null || hex == null || !session.isMember(hex)) {
+        await this.store.db.del(key)
+        continue
+      }
+      try {
+        const signal = AbortSignal.timeout(this.requestTimeout)
+        const stream = await this.components.libp2p.dialProtocol(peerIdFromString(peerId), WELCOME_PROTOCOL, { signal, runOnLimitedConnection: true })
+        const [ack] = await requestFrames(stream, JoinResponse.encode({ accepted: true, error: '', log: session.log }), { maxFrameBytes: 64, maxFrames: 1 }, signal)
+        if (ack?.[0] === 1) await this.store.db.del(key)
+      } catch (err) {
+        this.log('welcome to %s for group %s not delivered yet: %s', peerId, gid, (err as Error).message)
+      }
+    }
+  }
+
+  private async onWelcomeStream (stream: Stream, connection: Connection): Promise<void> {
+    const signal = AbortSignal.timeout(this.requestTimeout)
+    try {
+      await serveFrames(stream, 4 * 1024 * 1024, async function * (this: DefaultGroupsService, bytes: Uint8Array) {
+        const response = decodeJoinResponse(bytes)
+        const state = foldLog(response.log, this.verifier)
+        // only a member of the group may welcome us into it
+        const sender = this.hexOfPeer(connection.remotePeer.toString())
+        if (sender == null || !state.members.has(sender)) throw new Error('welcome from a non-member')
+        await this.adoptLog(response.log)
+        yield Uint8Array.of(1)
+      }.bind(this), signal)
+    } catch (err) {
+      this.log('welcome from %p refused: %s', connection.remotePeer, (err as Error).message)
+      stream.abort(err as Error)
+    }
+  }
+
+  /** for tests and tools: the peers that carry a group's topic */
+  topicOf (groupId: string): string {
+    return this.session(groupId).topic
+  }
+}
+
+function groupTopicOf (state: GroupState): string {
+  return groupTopic(state.groupId)
+}
+
+export function groups (init: GroupsInit = {}): (components: GroupsComponents) => GroupsService {
+  return (components) => new DefaultGroupsService(components, init)
+}
