@@ -8,8 +8,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import WebSocket from 'ws'
 import { startApiServer, type ApiServer } from '../packages/cli/src/api/server.ts'
 import { ApiClient, ApiError } from '../packages/cli/src/api/client.ts'
-import type { KithNode } from '../packages/node/src/types.ts'
-import { GroupNotFoundError, NotAnAdminError, MessageTooLargeError } from '../packages/node/src/errors.ts'
+import { GroupNotFoundError, NotAnAdminError, MessageTooLargeError, type KithNode } from '@kith/node'
 
 interface Call { method: string, args: unknown[] }
 

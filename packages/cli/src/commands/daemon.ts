@@ -1,6 +1,6 @@
 // kith daemon: runs a Kith node on a data folder and serves the local API on 127.0.0.1.
-import { mkdir } from 'node:fs/promises'
-import { readFile } from 'node:fs/promises'
+import { unlinkSync } from 'node:fs'
+import { mkdir, readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { KithNode, KithNodeInit } from '@kith/node'
 import { startApiServer, type ApiServer } from '../api/server.ts'
@@ -10,6 +10,8 @@ import { createLogger } from '../log.ts'
 
 /** How long a clean stop may take before the process gives up and exits 1 */
 const STOP_TIMEOUT_MS = 15_000
+/** SIGHUP too: the terminal the daemon runs in was closed */
+const STOP_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const
 
 export default defineCommand({
   name: 'daemon',
@@ -46,8 +48,7 @@ SIGINT or SIGTERM stop it cleanly.`,
     // a signal that arrives while the node is still starting stops it as soon as it is up
     let stopRequested: string | undefined
     const early = (sig: string): void => { stopRequested = sig }
-    process.on('SIGINT', early)
-    process.on('SIGTERM', early)
+    for (const sig of STOP_SIGNALS) process.on(sig, early)
 
     log('info', 'starting', { dataDir, listen: init.listen, bootstrap: init.bootstrap, mdns: init.mdns })
     let node: KithNode
@@ -55,8 +56,7 @@ SIGINT or SIGTERM stop it cleanly.`,
       const { createKithNode } = await import('@kith/node')
       node = await createKithNode(init)
     } catch (err: any) {
-      process.off('SIGINT', early)
-      process.off('SIGTERM', early)
+      for (const sig of STOP_SIGNALS) process.off(sig, early)
       if (err?.name === 'DataFolderLockedError') {
         const pid = await daemonPid(dataDir)
         const message = `the data folder ${dataDir} is in use by another Kith process${pid != null ? ` (pid ${pid})` : ''}; ` +
@@ -72,12 +72,22 @@ SIGINT or SIGTERM stop it cleanly.`,
     try {
       api = await startApiServer(node, { port: apiPort, dataDir, log })
     } catch (err: any) {
-      process.off('SIGINT', early)
-      process.off('SIGTERM', early)
+      for (const sig of STOP_SIGNALS) process.off(sig, early)
       await node.stop().catch(() => {})
       log('error', 'failed to start the API', { error: err?.name, message: err?.message })
       throw new CliError(`could not start the local API: ${String(err?.message ?? err)}`, 1, err?.name)
     }
+
+    // a stray rejection deep in the network stack must not take the daemon down; a thrown exception does,
+    // after removing api.json so that clients say clearly that no daemon is running
+    process.on('unhandledRejection', (err: any) => {
+      log('error', 'unhandled rejection', { error: err?.name, message: err?.message ?? String(err), stack: err?.stack })
+    })
+    process.on('uncaughtException', (err: any) => {
+      log('error', 'uncaught exception: exiting', { error: err?.name, message: err?.message ?? String(err), stack: err?.stack })
+      try { unlinkSync(join(dataDir, API_FILE)) } catch {}
+      process.exit(1)
+    })
 
     for (const name of ['peer:connected', 'peer:disconnected', 'group:joined', 'group:removed'] as const) {
       node.addEventListener(name, (evt: CustomEvent) => log('info', name, evt.detail))
@@ -107,10 +117,10 @@ SIGINT or SIGTERM stop it cleanly.`,
           resolve(code)
         })()
       }
-      process.off('SIGINT', early)
-      process.off('SIGTERM', early)
-      process.on('SIGINT', () => stop('SIGINT'))
-      process.on('SIGTERM', () => stop('SIGTERM'))
+      for (const sig of STOP_SIGNALS) {
+        process.off(sig, early)
+        process.on(sig, () => stop(sig))
+      }
       if (stopRequested != null) stop(stopRequested)
     })
 
