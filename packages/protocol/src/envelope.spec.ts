@@ -68,7 +68,8 @@ describe('sealControl / openSealedControl', () => {
     const logEntries = someLog(2)
     const senderKey = { epoch: new Uint8Array(32).fill(1), senderKeyId: new Uint8Array(16).fill(2), chainKey: new Uint8Array(32).fill(3), iteration: 7 }
     const keyAck = { epoch: new Uint8Array(32).fill(1), senderKeyId: new Uint8Array(16).fill(4) }
-    const wire = sealControl(sender, groupId, [a.recipient, b.recipient, c.recipient], { logEntries, senderKey, keyAck }, 1_700_000_000_999.9)
+    const inviteSecret = new Uint8Array(32).fill(5)
+    const wire = sealControl(sender, groupId, [a.recipient, b.recipient, c.recipient], { logEntries, senderKey, keyAck, inviteSecret }, 1_700_000_000_999.9)
     const sealed = sealedOf(wire)
     expect(sealed.boxes.length).toBe(3)
     const nonces = new Set<string>()
@@ -83,6 +84,7 @@ describe('sealControl / openSealedControl', () => {
       expect(control?.senderKey).toEqual(senderKey)
       expect(control?.keyAck).toEqual(keyAck)
       expect(control?.keyRequest).toBeUndefined()
+      expect(control?.inviteSecret).toEqual(inviteSecret)
       nonces.add(Buffer.from(control?.nonce ?? []).toString('hex'))
     }
     // one message, one nonce shared by its boxes
@@ -94,6 +96,8 @@ describe('sealControl / openSealedControl', () => {
     const sealed = sealedOf(wire)
     expect(open(a, sealed)?.keyRequest?.epoch).toEqual(a.identity.publicKey)
     expect(open(b, sealed)?.keyRequest?.epoch).toEqual(b.identity.publicKey)
+    expect(open(b, sealed)?.inviteSecret).toEqual(new Uint8Array(0))
+    expect(open(b, sealed)?.logEntries).toEqual([])
   })
 
   it('a non-recipient gets undefined, and a recipient of another group gets undefined', () => {

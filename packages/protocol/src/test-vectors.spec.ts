@@ -289,6 +289,7 @@ describe('sealed.json', () => {
         expect(control.senderKey != null ? chainJson(control.senderKey) : null).toEqual(e.senderKey)
         expect(control.keyAck != null ? { epoch: hex(control.keyAck.epoch), senderKeyId: hex(control.keyAck.senderKeyId) } : null).toEqual(e.keyAck)
         expect(control.keyRequest ?? null).toEqual(e.keyRequest)
+        expect(hex(control.inviteSecret)).toBe(e.inviteSecret)
       }
       for (const seed of x.nonRecipientSeeds) {
         const id = identityFromSeed(bytes(seed))

@@ -266,7 +266,7 @@ const recipients = (['alice', 'bob', 'dave'] as const).map(n => ({ publicKey: id
 const senderKey = { epoch: main.states[main.states.length - 1].head, senderKeyId: fixed('sender-key-id/1').subarray(0, 16), chainKey: fixed('chain-key/1'), iteration: 0 }
 const keyAck = { epoch: senderKey.epoch, senderKeyId: fixed('sender-key-id/3').subarray(0, 16) }
 const controlTimestamp = t0 + 500
-const sealedWire = sealControl(ids.founder, mainGroupId, recipients, { logEntries: [Buffer.from((main.entries[1] as { bytes: string }).bytes, 'hex')], senderKey, keyAck }, controlTimestamp)
+const sealedWire = sealControl(ids.founder, mainGroupId, recipients, { logEntries: [Buffer.from((main.entries[1] as { bytes: string }).bytes, 'hex')], senderKey, keyAck, inviteSecret: seeds.invite2 }, controlTimestamp)
 const rawPlaintext = utf8('a sealed box for alice')
 const rawBox = sealTo(ids.alice.publicKey, recipients[0].sealKey, boxHint(mainGroupId, ids.alice.publicKey), rawPlaintext)
 
@@ -294,7 +294,8 @@ if (existsSync(sealedFile) && !process.argv.includes('--reseal')) {
       logEntries: [(main.entries[1] as { bytes: string }).bytes],
       senderKey: chainJson(senderKey),
       keyAck: { epoch: hex(keyAck.epoch), senderKeyId: hex(keyAck.senderKeyId) },
-      keyRequest: null
+      keyRequest: null,
+      inviteSecret: hex(seeds.invite2)
     }
   }]
 })
