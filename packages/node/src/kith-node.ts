@@ -1,0 +1,44 @@
+import { defaultLogger } from '@libp2p/logger'
+import { createKithNode as createKithNodeCore, type KithNodeCore, type KithNodeCoreInit } from './create-node.ts'
+import { groups, type GroupsInit, type GroupsService } from './groups/index.js'
+import type { AppDb } from './groups/group-store.js'
+import type { KithNode } from './types.ts'
+
+export interface CreateKithNodeInit extends KithNodeCoreInit {
+  groups?: GroupsInit
+}
+
+export interface FullKithNode extends KithNode, Omit<KithNodeCore, 'addEventListener' | 'removeEventListener'> {
+  readonly groups: GroupsService
+}
+
+/**
+ * The store is reopened on every start, so services reach it through the node rather than holding one handle.
+ */
+function appDb (core: KithNodeCore): AppDb {
+  return {
+    get: async (key) => (await core.store.app.get(key)) ?? undefined,
+    put: async (key, value) => { await core.store.app.put(key, value) },
+    del: async (key) => { await core.store.app.del(key) },
+    batch: async (ops) => { await core.store.app.batch(ops as any) },
+    iterator: (options) => core.store.app.iterator(options as any) as any
+  }
+}
+
+/** a libp2p + helia node on one data folder, with Kith's services (groups) on top */
+export async function createKithNode (init: CreateKithNodeInit): Promise<FullKithNode> {
+  const core = await createKithNodeCore({ ...init, start: false })
+  const service = groups(init.groups)({
+    privateKey: core.privateKey,
+    get pubsub () { return core.libp2p.services.pubsub },
+    get libp2p () { return core.libp2p },
+    events: core.events as any,
+    db: appDb(core),
+    now: core.now,
+    logger: defaultLogger()
+  } as any)
+  await core.addService(service)
+  const node = Object.assign(core, { groups: service }) as unknown as FullKithNode
+  if (init.start !== false) await node.start()
+  return node
+}
