@@ -64,8 +64,12 @@ export async function main (argv: string[]): Promise<number> {
   if (first == null || first === '--help' || first === '-h' || first === 'help') {
     const topic = first === 'help' ? argv.slice(1).join(' ') : ''
     if (topic !== '' && COMMANDS[topic] != null) return main([...topic.split(' '), '--help'])
+    if (first == null) {
+      process.stderr.write(usage())
+      return 2
+    }
     process.stdout.write(usage())
-    return first == null ? 2 : 0
+    return 0
   }
   if (first === '--version' || first === '-v') {
     process.stdout.write('kith 0.1.0\n')
@@ -84,8 +88,12 @@ export async function main (argv: string[]): Promise<number> {
   if (name == null) {
     const isGroup = Object.keys(COMMANDS).some(n => n.startsWith(first + ' '))
     if (isGroup && (second == null || second === '--help' || second === '-h')) {
+      if (second == null) {
+        process.stderr.write(usage(first))
+        return 2
+      }
       process.stdout.write(usage(first))
-      return second == null ? 2 : 0
+      return 0
     }
     process.stderr.write(`kith: unknown command ${JSON.stringify(isGroup ? `${first} ${second ?? ''}`.trim() : first)}\n\n${usage(isGroup ? first : undefined)}`)
     return 2

@@ -20,7 +20,7 @@ export default defineCommand({
 When ready it prints one JSON line on stdout:
   {"event":"ready","peerId":"…","addrs":["…"],"api":"http://127.0.0.1:N"}
 Logs are JSON lines on stderr. The API URL and its bearer token are written to DIR/api.json (mode 0600).
-SIGINT or SIGTERM stop it cleanly.`,
+SIGINT, SIGTERM or SIGHUP stop it cleanly (API closed, node stopped, api.json removed, exit 0).`,
   optionsHelp: `  --listen MULTIADDR     listen on this address (repeatable; default /ip4/0.0.0.0/tcp/0 and /ip4/0.0.0.0/tcp/0/ws)
   --bootstrap MULTIADDR  dial this peer (with /p2p/ID) at start (repeatable)
   --api-port N           port of the local API on 127.0.0.1 (default 0: any free port)
