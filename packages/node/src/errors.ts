@@ -59,3 +59,9 @@ export class NotStartedError extends KithError {
   static override name = 'NotStartedError'
   override readonly status = 503
 }
+
+/** a dial (`connect`) failed or timed out; the cause is in `cause` */
+export class ConnectFailedError extends KithError {
+  static override name = 'ConnectFailedError'
+  override readonly status = 502
+}

@@ -1,0 +1,10 @@
+// @kith/node public API
+export { createKithNode, DEFAULT_CONNECT_TIMEOUT } from './create-node.ts'
+export type { KithNodeCore, KithNodeCoreInit, KithService, KithHelia } from './create-node.ts'
+export { openStore } from './store.ts'
+export type { KithStore, AppSublevel } from './store.ts'
+export { loadOrCreateIdentity } from './identity.ts'
+export { DEFAULT_LISTEN, KITH_DHT_PROTOCOL, KITH_MDNS_SERVICE_TAG } from './libp2p-config.ts'
+export type { KithServices } from './libp2p-config.ts'
+export * from './errors.ts'
+export type * from './types.ts'
