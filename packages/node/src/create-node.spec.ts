@@ -124,6 +124,27 @@ describe('createKithNode', () => {
     expect(await disconnected).toBe(a.peerId)
   })
 
+  it('relays gossip through a middle node (B - A - C)', async () => {
+    const a = await node()
+    const b = await node()
+    const c = await node()
+    await b.connect(a.getMultiaddrs()[0])
+    await c.connect(a.getMultiaddrs()[0])
+    const topic = 'kith/relay/' + randomBytes(4).toString('hex')
+    for (const n of [a, b, c]) n.libp2p.services.pubsub.subscribe(topic)
+    const got: string[] = []
+    c.libp2p.services.pubsub.addEventListener('message', (evt) => { got.push(new TextDecoder().decode(evt.detail.data)) })
+    // Wait for the mesh, not just for A to list C as a subscriber: A learns C's subscription over C's stream before
+    // its own stream to C is open, and a message A forwards before C is grafted never reaches C (gossip IHAVE goes
+    // only to non-mesh peers, and C is grafted at the next heartbeat).
+    const mesh = (n: KithNodeCore): string[] => (n.libp2p.services.pubsub as any).getMeshPeers(topic)
+    await waitFor(() => mesh(a).includes(b.peerId) && mesh(a).includes(c.peerId) && mesh(b).includes(a.peerId) && mesh(c).includes(a.peerId), 'the mesh')
+    await b.libp2p.services.pubsub.publish(topic, new TextEncoder().encode('from b'))
+    await a.libp2p.services.pubsub.publish(topic, new TextEncoder().encode('from a'))
+    await waitFor(() => got.length === 2, 'c to receive both')
+    expect(got.sort()).toEqual(['from a', 'from b'])
+  })
+
   it('connects two nodes over the memory transport', async () => {
     const name = `/memory/kith-${randomBytes(6).toString('hex')}`
     const a = await node({ listen: [name] })
