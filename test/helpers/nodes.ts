@@ -1,8 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { createKithNode } from '../../packages/node/src/kith-node.ts'
-import type { KithNode, KithNodeInit } from '@kith/node'
+import { createKithNode, type KithNode, type KithNodeInit } from '@kith/node'
 
 export interface TestNode extends KithNode {
   /** stop and start again on the same data folder */

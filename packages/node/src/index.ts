@@ -1,5 +1,9 @@
 // @kith/node public API
-export { createKithNode, DEFAULT_CONNECT_TIMEOUT } from './create-node.ts'
+export { createKithNode } from './kith-node.ts'
+export type { CreateKithNodeInit, FullKithNode } from './kith-node.ts'
+export { createKithNode as createKithNodeCore, DEFAULT_CONNECT_TIMEOUT } from './create-node.ts'
+export { groups, JOIN_PROTOCOL, WELCOME_PROTOCOL, HISTORY_PROTOCOL } from './groups/index.js'
+export type { GroupsComponents, GroupsInit, GroupsService } from './groups/index.js'
 export type { KithNodeCore, KithNodeCoreInit, KithService, KithHelia } from './create-node.ts'
 export { openStore } from './store.ts'
 export type { KithStore, AppSublevel } from './store.ts'

@@ -83,7 +83,7 @@ export function sealControl (identity: Identity, groupId: Uint8Array, recipients
     const body = Control.encode({
       groupId,
       sender: identity.publicKey,
-      timestamp: BigInt(Math.floor(timestamp)),
+      timestamp: BigInt(Math.max(0, Math.floor(Number.isFinite(timestamp) ? timestamp : 0))),
       nonce,
       logEntries: c.logEntries ?? [],
       senderKey: c.senderKey,
@@ -93,9 +93,13 @@ export function sealControl (identity: Identity, groupId: Uint8Array, recipients
       inviteSecret: c.inviteSecret ?? new Uint8Array(0)
     })
     const signed = Signed.encode({ body, signature: sign(identity, Domain.control, body) })
-    return sealTo(r.publicKey, r.sealKey, boxHint(groupId, r.publicKey), signed)
+    const box = sealTo(r.publicKey, r.sealKey, boxHint(groupId, r.publicKey), signed)
+    if (box.ciphertext.byteLength > MAX_BOX_BYTES) throw new MalformedMessageError(`a sealed box of ${box.ciphertext.byteLength} bytes is over ${MAX_BOX_BYTES}`)
+    return box
   })
-  return GroupWire.encode({ sealed: { boxes } })
+  const wire = GroupWire.encode({ sealed: { boxes } })
+  if (wire.byteLength > MAX_WIRE_BYTES) throw new MalformedMessageError(`a sealed message of ${wire.byteLength} bytes is over ${MAX_WIRE_BYTES}`)
+  return wire
 }
 
 /**

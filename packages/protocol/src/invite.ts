@@ -1,5 +1,5 @@
 import { fromBase64url, toBase64url } from './bytes.js'
-import { MalformedInviteError, MalformedMessageError } from './errors.js'
+import { InvalidSignatureError, MalformedInviteError, MalformedMessageError } from './errors.js'
 import { GROUP_ID_LENGTH } from './ids.js'
 import { joinProofBytes } from './membership-log.js'
 import { Invite, JoinRequest, Signed } from './proto/kith.js'
@@ -67,7 +67,7 @@ export function signJoinRequest (identity: Identity, invite: InviteInfo, timesta
     groupId: invite.groupId,
     publicKey: identity.publicKey,
     inviteSignature: signJoinProof(invite.inviteSecret, invite.groupId, identity.publicKey),
-    timestamp: BigInt(Math.floor(timestamp))
+    timestamp: BigInt(Math.max(0, Math.floor(Number.isFinite(timestamp) ? timestamp : 0)))
   })
   return Signed.encode({ body, signature: sign(identity, Domain.joinRequest, body) })
 }
@@ -87,7 +87,7 @@ export function verifyJoinRequest (bytes: Uint8Array, verifier: SignatureVerifie
     throw new MalformedMessageError('malformed join request')
   }
   if (!verifier.verify(request.publicKey, Domain.joinRequest, signed.body, signed.signature)) {
-    throw new MalformedMessageError('join request signature does not verify')
+    throw new InvalidSignatureError('join request signature does not verify')
   }
   return markVerified(request)
 }

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto'
-import { concat, equals, sha256, toHex } from './bytes.js'
+import { concat, copy, equals, sha256, toHex } from './bytes.js'
 import { LogEntryRejectedError, MalformedMessageError } from './errors.js'
 import { LogEntry, Signed } from './proto/kith.js'
 import { Domain, PUBLIC_KEY_LENGTH, sign, type Identity, type SignatureVerifier } from './signing.js'
@@ -46,7 +46,10 @@ export function decodeLogEntry (bytes: Uint8Array): ParsedLogEntry {
   try {
     const signed = Signed.decode(bytes)
     const entry = LogEntry.decode(signed.body)
-    return { bytes, entry, signature: signed.signature, hash: sha256(bytes) }
+    // the head hash is over these exact bytes, so only the canonical encoding is accepted: a relay that re-wraps
+    // an entry (extra fields, another field order) would otherwise split peers onto different heads
+    if (!equals(Signed.encode({ body: signed.body, signature: signed.signature }), bytes)) throw new Error('not in canonical form')
+    return { bytes: copy(bytes), entry, signature: signed.signature, hash: sha256(bytes) }
   } catch (err) {
     throw new MalformedMessageError(`log entry does not decode: ${(err as Error).message}`)
   }
@@ -151,15 +154,15 @@ export function applyLogEntry (state: GroupState | undefined, verified: Verified
   const { entry, hash } = verified
   const index = Number(entry.index)
   if (state == null) {
-    const members = new Map<string, MemberInfo>([[toHex(entry.signer), { publicKey: entry.signer, role: 'admin', since: 0 }]])
+    const members = new Map<string, MemberInfo>([[toHex(entry.signer), { publicKey: copy(entry.signer), role: 'admin', since: 0 }]])
     return {
       groupId: sha256(Signed.decode(verified.bytes).body),
       name: entry.name,
-      founder: entry.signer,
+      founder: copy(entry.signer),
       direct: (entry.flags & FLAG_DIRECT) !== 0,
       members,
-      invitePublicKey: entry.invitePublicKey,
-      head: hash,
+      invitePublicKey: copy(entry.invitePublicKey),
+      head: copy(hash),
       length: 1
     }
   }
@@ -169,7 +172,7 @@ export function applyLogEntry (state: GroupState | undefined, verified: Verified
   switch (entry.op) {
     case LogOp.ADD:
     case LogOp.JOIN:
-      members.set(target, { publicKey: entry.target, role: 'member', since: index })
+      members.set(target, { publicKey: copy(entry.target), role: 'member', since: index })
       break
     case LogOp.REMOVE:
     case LogOp.LEAVE:
@@ -180,6 +183,7 @@ export function applyLogEntry (state: GroupState | undefined, verified: Verified
     case LogOp.DEMOTE: {
       const m = members.get(target)
       if (m != null) members.set(target, { ...m, role: entry.op === LogOp.PROMOTE ? 'admin' : 'member' })
+      promoteIfNoAdmin(members)
       break
     }
     case LogOp.SET_INVITE:
@@ -224,7 +228,7 @@ export function signLogEntry (identity: Identity, state: GroupState, op: LogOp, 
     op,
     target: new Uint8Array(fields.target ?? new Uint8Array(0)),
     signer: new Uint8Array(identity.publicKey),
-    timestamp: BigInt(Math.max(0, Math.floor(timestamp))),
+    timestamp: BigInt(Math.max(0, Math.floor(Number.isFinite(timestamp) ? timestamp : 0))),
     name: fields.name ?? '',
     invitePublicKey: new Uint8Array(fields.invitePublicKey ?? new Uint8Array(0)),
     inviteSignature: new Uint8Array(fields.inviteSignature ?? new Uint8Array(0)),
@@ -256,7 +260,7 @@ export function createGenesis (identity: Identity, init: GenesisInit): Uint8Arra
     op: LogOp.GENESIS,
     target: new Uint8Array(0),
     signer: new Uint8Array(identity.publicKey),
-    timestamp: BigInt(Math.floor(init.timestamp)),
+    timestamp: BigInt(Math.max(0, Math.floor(Number.isFinite(init.timestamp) ? init.timestamp : 0))),
     name: init.name,
     invitePublicKey: new Uint8Array(init.invitePublicKey),
     inviteSignature: new Uint8Array(0),

@@ -54,18 +54,25 @@ function aeadKey (messageKey: Uint8Array): { key: Buffer, iv: Buffer } {
   return { key: okm.subarray(0, 32), iv: okm.subarray(32) }
 }
 
-export function checkInner (inner: Inner): void {
+export const MAX_RECEIPTS = 1024
+/** an encoded Inner stays under this, so the signed cipher around it stays under MAX_CIPHER_BYTES */
+export const MAX_INNER_BYTES = MAX_TEXT_BYTES + 12 * 1024
+
+export function checkInner (inner: Inner, encoded?: Uint8Array): void {
   if (Buffer.byteLength(inner.text, 'utf8') > MAX_TEXT_BYTES) throw new MalformedMessageError(`text over ${MAX_TEXT_BYTES} bytes`)
+  if (inner.receipts.length > MAX_RECEIPTS) throw new MalformedMessageError(`more than ${MAX_RECEIPTS} receipts`)
+  if (encoded != null && encoded.byteLength > MAX_INNER_BYTES) throw new MalformedMessageError(`message content over ${MAX_INNER_BYTES} bytes`)
 }
 
 /** encrypt and sign one message; returns the GroupWire bytes and the ratcheted chain (the input is not changed) */
 export function encryptGroupMessage (identity: Identity, chain: SenderChain, inner: Inner): { wire: Uint8Array, chain: SenderChain } {
-  checkInner(inner)
+  const plaintext = Inner.encode(inner)
+  checkInner(inner, plaintext)
   const { messageKey, next } = stepChain(chain.chainKey)
   const { key, iv } = aeadKey(messageKey)
   const cipher = createCipheriv('aes-256-gcm', key, iv)
   cipher.setAAD(headerBytes(chain.epoch, chain.senderKeyId, chain.iteration))
-  const ciphertext = new Uint8Array(Buffer.concat([cipher.update(Inner.encode(inner)), cipher.final(), cipher.getAuthTag()]))
+  const ciphertext = new Uint8Array(Buffer.concat([cipher.update(plaintext), cipher.final(), cipher.getAuthTag()]))
   const body = CipherBody.encode({ epoch: new Uint8Array(chain.epoch), senderKeyId: new Uint8Array(chain.senderKeyId), iteration: chain.iteration, ciphertext })
   const wire = GroupWire.encode({ cipher: Signed.encode({ body, signature: sign(identity, Domain.cipher, body) }) })
   return { wire, chain: { ...chain, chainKey: next, iteration: chain.iteration + 1 } }
@@ -111,7 +118,8 @@ export function decryptGroupMessage (chain: ReceivingChain, body: CipherBody): {
   }
   let inner: Inner
   try {
-    inner = Inner.decode(plaintext, { limits: { receipts: 1024 } })
+    if (plaintext.byteLength > MAX_INNER_BYTES) throw new Error('too large')
+    inner = Inner.decode(plaintext, { limits: { receipts: MAX_RECEIPTS } })
   } catch {
     throw new MalformedMessageError('message content does not decode')
   }

@@ -52,8 +52,8 @@ export interface GroupsService extends GroupsApi, Startable {}
 
 const MAX_KEY_RETRY_MS = 30_000
 const KEY_REQUEST_MIN_MS = 2_000
-const FULL_LOG_LIMIT = 200
 const HISTORY_PAGES_MAX = 100
+const KEY_LOG_TAIL = 16
 const SEEN_CACHE = 10_000
 
 type Origin = 'gossip' | 'history'
@@ -70,6 +70,7 @@ class DefaultGroupsService implements GroupsService {
   private readonly sessions = new Map<string, GroupSession>()
   private readonly byTopic = new Map<string, GroupSession>()
   private readonly seen = new Set<string>()
+  private readonly adopting = new Map<string, Promise<GroupSession | undefined>>()
   private readonly identity: Identity
   private readonly sealPrivateKey: KeyObject
   private readonly me: string
@@ -400,7 +401,10 @@ class DefaultGroupsService implements GroupsService {
 
   async remove (groupId: string, peerId: string, options?: AbortOptions): Promise<void> {
     options?.signal?.throwIfAborted()
-    await this.commit(this.activeSession(groupId), LogOp.REMOVE, { target: this.parsePeer(peerId) })
+    const session = this.activeSession(groupId)
+    // the removed member may still hold the invite: replace it in the same change, or any member could let it back in
+    const next = generateIdentity()
+    await this.commit(session, [[LogOp.REMOVE, { target: this.parsePeer(peerId) }], [LogOp.SET_INVITE, { invitePublicKey: next.publicKey }]], next.seed)
   }
 
   async promote (groupId: string, peerId: string, options?: AbortOptions): Promise<void> {
@@ -534,23 +538,32 @@ class DefaultGroupsService implements GroupsService {
 
   // ---------------------------------------------------------------- membership
 
-  /** sign, apply and announce one change of our own */
-  private async commit (session: GroupSession, op: LogOp, fields: LogEntryFields, newInviteSecret?: Uint8Array): Promise<void> {
+  /** sign, apply and announce changes of our own, as one new epoch */
+  private async commit (session: GroupSession, changes: LogOp | Array<[LogOp, LogEntryFields]>, fieldsOrSecret?: LogEntryFields | Uint8Array, newInviteSecret?: Uint8Array): Promise<void> {
+    const list: Array<[LogOp, LogEntryFields]> = Array.isArray(changes) ? changes : [[changes, fieldsOrSecret as LogEntryFields]]
+    const inviteSecret = Array.isArray(changes) ? fieldsOrSecret as Uint8Array | undefined : newInviteSecret
     await session.run(async () => {
-      const bytes = signLogEntry(this.identity, session.state, op, fields, this.components.now())
-      let verified
-      try {
-        verified = verifyLogEntry(session.state, bytes, this.verifier)
-      } catch (err) {
-        if (errorName(err) === 'LogEntryRejectedError') {
-          const reason = (err as Error).message
-          if (reason.startsWith('only an admin')) throw new NotAnAdminError(`${reason} (this node is not an admin of the group)`)
-          throw new MembershipChangeRefusedError(reason)
+      const entries: Uint8Array[] = []
+      const verified = []
+      let state = session.state
+      for (const [op, fields] of list) {
+        const bytes = signLogEntry(this.identity, state, op, fields, this.components.now())
+        try {
+          const v = verifyLogEntry(state, bytes, this.verifier)
+          state = applyLogEntry(state, v)
+          entries.push(bytes)
+          verified.push(v)
+        } catch (err) {
+          if (errorName(err) === 'LogEntryRejectedError') {
+            const reason = (err as Error).message
+            if (reason.startsWith('only an admin')) throw new NotAnAdminError(`${reason} (this node is not an admin of the group)`)
+            throw new MembershipChangeRefusedError(reason)
+          }
+          throw err
         }
-        throw err
       }
-      if (newInviteSecret != null) session.meta = { ...session.meta, inviteSecret: toHex(newInviteSecret) }
-      await this.appendEntries(session, [bytes], [verified])
+      if (inviteSecret != null) session.meta = { ...session.meta, inviteSecret: toHex(inviteSecret) }
+      await this.appendEntries(session, entries, verified)
     })
   }
 
@@ -582,19 +595,21 @@ class DefaultGroupsService implements GroupsService {
     const now = this.components.now()
     const removed = [...before.members.keys()].filter(k => !state.members.has(k) && k !== this.me)
     const joined = [...state.members.keys()].filter(k => !before.members.has(k) && k !== this.me)
+    // members added by an admin learn of it by a welcome; joiners already have the log from the join answer
+    const added = newEntries.map(e => decodeLogEntry(e).entry).filter(e => e.op === LogOp.ADD).map(e => toHex(e.target)).filter(k => joined.includes(k))
     const others = session.otherMembers(this.me)
     const recipients = [...new Set([...others, ...removed])]
-    const fullLog = session.log.length <= FULL_LOG_LIMIT ? session.log : undefined
     // only admins hand out the invite, and only to members of the new state
     const inviteSecret = session.meta.inviteSecret != null && state.members.get(this.me)?.role === 'admin' ? fromHex(session.meta.inviteSecret) : undefined
     const announcedByMe = newEntries.some(e => equals(decodeLogEntry(e).entry.signer, this.identity.publicKey))
     if (announcedByMe && recipients.length > 0) {
+      // new members get the whole log from the join answer or the welcome; here only what changed
       const wire = sealControl(this.identity, session.groupId, this.recipients(recipients), (r) => ({
-        logEntries: joined.includes(toHex(r)) || fullLog != null ? (fullLog ?? newEntries) : newEntries,
+        logEntries: newEntries,
         inviteSecret: inviteSecret != null && state.members.has(toHex(r)) ? inviteSecret : new Uint8Array(0)
       }), now)
       await this.publish(session, wire)
-      for (const member of joined) {
+      for (const member of added) {
         // a new member is not on the topic yet: tell it directly, and keep trying until it answers
         await this.store.db.put(keys.welcome(this.peerIdOf(member), session.gid), new Uint8Array(0))
         void this.deliverWelcomes(this.peerIdOf(member))
@@ -609,11 +624,23 @@ class DefaultGroupsService implements GroupsService {
     this.emit('group:members-changed', { groupId: session.gid, members: await this.members(session.gid) })
   }
 
-  /** a log received from others (join answer, welcome, log update): adopt it where it extends or wins over ours */
+  /** a log received from others (join answer, welcome): adopt it where it extends or wins over ours */
   private async adoptLog (entries: Uint8Array[], extra: { inviteSecret?: Uint8Array } = {}): Promise<GroupSession | undefined> {
     if (entries.length === 0) return undefined
     const state = foldLog(entries, this.verifier)
     const gid = groupIdToString(state.groupId)
+    // a join answer and a welcome for the same group can arrive together: one adoption at a time per group
+    const previous = this.adopting.get(gid) ?? Promise.resolve()
+    const next = previous.then(async () => this.adoptVerifiedLog(gid, state, entries, extra), async () => this.adoptVerifiedLog(gid, state, entries, extra))
+    this.adopting.set(gid, next)
+    try {
+      return await next
+    } finally {
+      if (this.adopting.get(gid) === next) this.adopting.delete(gid)
+    }
+  }
+
+  private async adoptVerifiedLog (gid: string, state: GroupState, entries: Uint8Array[], extra: { inviteSecret?: Uint8Array }): Promise<GroupSession> {
     if (!state.members.has(this.me)) throw new NotAMemberError('the group log does not list this node as a member')
     const existing = this.sessions.get(gid)
     if (existing != null) {
@@ -737,7 +764,10 @@ class DefaultGroupsService implements GroupsService {
       const attempts = r.attempts + 1
       session.keyRetries.set(m, { attempts, nextAt: now + Math.min(MAX_KEY_RETRY_MS, 1000 * 2 ** (attempts - 1)) })
     }
-    await this.publish(session, sealControl(this.identity, session.groupId, this.recipients(targets), { senderKey }, now))
+    // the log's tail rides along: a member that missed a membership update (sent before it subscribed, or while
+    // it was away) learns the epoch from the key's retries instead of losing it for good
+    const logEntries = session.log.slice(-KEY_LOG_TAIL)
+    await this.publish(session, sealControl(this.identity, session.groupId, this.recipients(targets), { senderKey, logEntries }, now))
   }
 
   /** a member just came (back) within reach: do not make it wait for the backoff */
