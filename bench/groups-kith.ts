@@ -1,14 +1,26 @@
-// The Kith half of `npm run bench -- groups`. The lead plugs the Kith measurement in here once the Kith node exists.
+// The Kith half of `npm run bench -- groups`: 10 real Kith nodes (createKithNode from @kith/node) in ONE process,
+// like the raw baseline, measured with the same method (bench/lib/group-measure.ts), plus the per-message crypto of
+// @kith/protocol and the RSS of a real, separate daemon process.
 //
-// Contract: set `kithGroups` to a function that measures a Kith group with the SAME method as the raw baseline in
-// groups.ts (the method is passed in; reuse measureLatency / measureThroughput from ./lib/group-measure.ts with a
-// BenchGroup adapter over Kith nodes) and resolves with:
+// Contract (used by groups.ts): `kithGroups(method)` resolves with
 //   p50, p99       ms, publish to delivery at the LAST of the other members, one message at a time, rotating sender
 //   throughput     messages per second delivered to ALL other members, every member sending, bounded window
-//   rssIdleMB      resident memory of one idle Kith daemon process, MB (see rssOfPidMB / settledRssMB in ./lib/rss.ts)
+//   rssIdleMB      resident memory of one idle Kith daemon process, MB (a spawned `kith daemon`, /proc/PID/status)
 //   cryptoUsPerMsg Kith's own per-message crypto cost (seal + sign on send, verify + open on receive), µs
-// It must stop every node / daemon it started before resolving or throwing.
-// While it is undefined the table shows the Kith figures as null ("kith: not built yet").
+// and stops every node / daemon it started before resolving or throwing.
+import { randomBytes } from 'node:crypto'
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import {
+  decodeGroupWire, decryptGroupMessage, encryptGroupMessage, generateIdentity, Inner, newSenderChain, SignatureVerifier,
+  verifyCipherSignature, type DecodedCipher, type ReceivingChain, type SenderChain
+} from '@kith/protocol'
+import { createKithNode, type FullKithNode } from '@kith/node'
+import type { GroupMessage } from '@kith/node'
+import { makeTextPayload, measureLatency, measureThroughput, readTextPayload, type BenchGroup, type LatencyResult, type ThroughputResult } from './lib/group-measure.js'
+import { measureDaemonRss } from './lib/kith-daemon.js'
+import { sleep } from './lib/stats.js'
 
 export interface GroupsMethod {
   /** group members (10) */
@@ -32,9 +44,242 @@ export interface KithGroupsResult {
   throughput: number
   rssIdleMB: number
   cryptoUsPerMsg: number
+  /** details for informational rows (optional so that a bare result still fits the contract) */
+  detail?: KithGroupsDetail
+}
+
+export interface KithGroupsDetail {
+  latency: LatencyResult
+  throughput: ThroughputResult
+  /** send side alone (encryptGroupMessage) and receive side alone (decode + verify + decrypt), µs */
+  cryptoSendUs: number
+  cryptoReceiveUs: number
+  /** ms: 10 nodes started, ring dialed, 9 joins done, every member reading every other's warm-up message */
+  startMs: number
+  connectMs: number
+  joinMs: number
+  keysMs: number
+  daemonReadyMs: number
 }
 
 export type KithGroupsFn = (method: GroupsMethod) => Promise<KithGroupsResult>
 
-// A function taking no argument fits this type too: `async () => ({ p50, p99, throughput, rssIdleMB, cryptoUsPerMsg })`.
-export const kithGroups: undefined | KithGroupsFn = undefined
+// ---------------------------------------------------------------------------------------------- crypto
+
+/** µs per call of fn, run for about ms milliseconds after a warm-up */
+function usPerOp (fn: () => void, ms: number): number {
+  for (let i = 0; i < 200; i++) fn()
+  let ops = 0
+  const t0 = performance.now()
+  let t = t0
+  while (t - t0 < ms) {
+    for (let i = 0; i < 100; i++) fn()
+    ops += 100
+    t = performance.now()
+  }
+  return ((t - t0) * 1000) / ops
+}
+
+/**
+ * Kith's per-message crypto with the real @kith/protocol functions: encryptGroupMessage (HMAC ratchet, HKDF,
+ * AES-256-GCM, Ed25519 sign) on send; decodeGroupWire, verifyCipherSignature (with a SignatureVerifier that caches
+ * the imported key, as the node does) and decryptGroupMessage on receive. 200-character texts.
+ */
+export function kithCrypto (payloadBytes: number, ms = 700): { sendUs: number, receiveUs: number, roundTripUs: number } {
+  const identity = generateIdentity()
+  const verifier = new SignatureVerifier()
+  let send: SenderChain = newSenderChain(new Uint8Array(randomBytes(32)))
+  let recv: ReceivingChain = { ...send, sender: identity.publicKey, skipped: new Map() }
+  const text = 'x'.repeat(payloadBytes)
+  let seq = 0n
+  const inner = (): Inner => ({ seq: ++seq, timestamp: BigInt(Date.now()), kind: Inner.Kind.TEXT, text, receipts: [], padding: new Uint8Array(0) })
+  const encrypt = (): Uint8Array => {
+    const r = encryptGroupMessage(identity, send, inner())
+    send = r.chain
+    return r.wire
+  }
+  const receive = (wire: Uint8Array): void => {
+    const decoded = decodeGroupWire(wire)
+    if (decoded.kind !== 'cipher') throw new Error('expected a cipher message')
+    if (!verifyCipherSignature(verifier, recv.sender, decoded as DecodedCipher)) throw new Error('kith signature did not verify')
+    const r = decryptGroupMessage(recv, decoded.body)
+    recv = r.chain
+    if (r.inner.text.length !== payloadBytes) throw new Error('kith round trip failed')
+  }
+  const roundTripUs = usPerOp(() => { receive(encrypt()) }, ms)
+  // the two halves apart, in batches (the receiving chain must follow the sending one, in order)
+  let sendMs = 0
+  let receiveMs = 0
+  let n = 0
+  const end = performance.now() + ms
+  while (performance.now() < end) {
+    const a = performance.now()
+    const wires: Uint8Array[] = []
+    for (let i = 0; i < 200; i++) wires.push(encrypt())
+    const b = performance.now()
+    for (const w of wires) receive(w)
+    const c = performance.now()
+    sendMs += b - a
+    receiveMs += c - b
+    n += 200
+  }
+  const sendUs = (sendMs * 1000) / n
+  const receiveUs = (receiveMs * 1000) / n
+  return { sendUs, receiveUs, roundTripUs }
+}
+
+// ---------------------------------------------------------------------------------------------- the network
+
+interface KithNet {
+  nodes: FullKithNode[]
+  groupId: string
+  startMs: number
+  connectMs: number
+  joinMs: number
+  keysMs: number
+  stop: () => Promise<void>
+}
+
+/** resolves when cond() holds (polled every 25 ms); throws after timeoutMs */
+async function until (what: string, cond: () => boolean | Promise<boolean>, timeoutMs: number, detail?: () => string | Promise<string>): Promise<void> {
+  const end = Date.now() + timeoutMs
+  while (!(await cond())) {
+    if (Date.now() > end) throw new Error(`kith: timed out after ${timeoutMs} ms waiting for ${what}${detail != null ? ` (${await detail()})` : ''}`)
+    await sleep(25)
+  }
+}
+
+async function startKithNetwork (m: GroupsMethod, log: (s: string) => void): Promise<KithNet> {
+  const nodes: FullKithNode[] = []
+  const dirs: string[] = []
+  const stop = async (): Promise<void> => {
+    await Promise.allSettled(nodes.map(async n => { await n.stop() }))
+    await Promise.allSettled(dirs.map(async d => { await rm(d, { recursive: true, force: true }) }))
+  }
+  try {
+    const t0 = performance.now()
+    for (let i = 0; i < m.members; i++) {
+      const dataDir = await mkdtemp(join(tmpdir(), 'kith-bench-'))
+      dirs.push(dataDir)
+      nodes.push(await createKithNode({ dataDir, listen: ['/ip4/127.0.0.1/tcp/0'], mdns: false }))
+    }
+    const startMs = performance.now() - t0
+
+    const t1 = performance.now()
+    const dials: Array<Promise<unknown>> = []
+    for (let i = 0; i < m.members; i++) {
+      for (let k = 1; k <= m.dialNext; k++) {
+        const j = (i + k) % m.members
+        if (j === i) continue
+        const addr = nodes[j].getMultiaddrs().find(a => a.includes('/ip4/127.0.0.1/tcp/') && !a.includes('/ws'))
+        if (addr == null) throw new Error(`kith: node ${j} has no loopback TCP address (${nodes[j].getMultiaddrs().join(', ')})`)
+        dials.push(nodes[i].connect(addr))
+      }
+    }
+    await Promise.all(dials)
+    const connectMs = performance.now() - t1
+
+    // node 0 creates the group; the others join one after another with its invite (joins admitted at the same
+    // time by different members would fork the log; Kith resolves forks, but that is not what is measured here)
+    const t2 = performance.now()
+    const { groupId, invite } = await nodes[0].groups.create('bench')
+    for (let i = 1; i < m.members; i++) {
+      const joined = await nodes[i].groups.join(invite, { timeout: 30_000 })
+      if (joined.groupId !== groupId) throw new Error(`kith: node ${i} joined ${joined.groupId}, not ${groupId}`)
+    }
+    await until('every node to list all members', async () => {
+      for (const n of nodes) if ((await n.groups.members(groupId)).length !== m.members) return false
+      return true
+    }, 30_000, async () => (await Promise.all(nodes.map(async n => (await n.groups.members(groupId)).length))).join(' '))
+    const joinMs = performance.now() - t2
+
+    // sender keys: every member sends a warm-up message and we wait until every member reads every other's
+    const t3 = performance.now()
+    const heard = nodes.map(() => new Set<string>())
+    const removers = nodes.map((n, i) => {
+      const listener = (evt: CustomEvent<GroupMessage>): void => {
+        const d = evt.detail
+        if (d.status == null && d.groupId === groupId && d.text.startsWith('warm-up ')) heard[i].add(d.from)
+      }
+      n.addEventListener('group:message', listener)
+      return () => { n.removeEventListener('group:message', listener) }
+    })
+    try {
+      for (let i = 0; i < m.members; i++) await nodes[i].groups.send(groupId, `warm-up ${i}`)
+      await until('every member to read every other member\'s warm-up message (sender keys distributed)',
+        () => heard.every(s => s.size === m.members - 1), 60_000, () => heard.map(s => s.size).join(' '))
+    } finally {
+      for (const remove of removers) remove()
+    }
+    const keysMs = performance.now() - t3
+    log(`kith: ${m.members} nodes started in ${startMs.toFixed(0)} ms, connected in ${connectMs.toFixed(0)} ms, ` +
+      `${m.members - 1} joins in ${joinMs.toFixed(0)} ms, every member reads every other after ${keysMs.toFixed(0)} ms more`)
+    return { nodes, groupId, startMs, connectMs, joinMs, keysMs, stop }
+  } catch (err) {
+    await stop()
+    throw err
+  }
+}
+
+function kithGroup (net: KithNet, payloadBytes: number): BenchGroup {
+  return {
+    size: net.nodes.length,
+    publish: async (sender, nonce, sentAt) => await net.nodes[sender].groups.send(net.groupId, makeTextPayload(nonce, payloadBytes, sentAt)),
+    onDeliver: handler => {
+      const removers = net.nodes.map((node, i) => {
+        const listener = (evt: CustomEvent<GroupMessage>): void => {
+          const d = evt.detail
+          // the event fires for this node's own messages too, with a status: not a delivery
+          if (d.status != null || d.groupId !== net.groupId) return
+          const p = readTextPayload(d.text)
+          if (p != null) handler(i, p.nonce, p.sentAt)
+        }
+        node.addEventListener('group:message', listener)
+        return () => { node.removeEventListener('group:message', listener) }
+      })
+      return () => { for (const remove of removers) remove() }
+    }
+  }
+}
+
+export const kithGroups: undefined | KithGroupsFn = async (m: GroupsMethod): Promise<KithGroupsResult> => {
+  const log = (s: string): void => { process.stderr.write(`[groups] ${s}\n`) }
+
+  const crypto = kithCrypto(m.payloadBytes)
+  log(`kith crypto: encrypt+sign ${crypto.sendUs.toFixed(1)} µs, decode+verify+decrypt ${crypto.receiveUs.toFixed(1)} µs, round trip ${crypto.roundTripUs.toFixed(1)} µs`)
+
+  // the daemon first, on its own: its RSS is measured while this process is idle
+  const daemon = await measureDaemonRss(5000)
+  log(`kith daemon: ready in ${daemon.readyMs.toFixed(0)} ms, VmRSS ${daemon.rssMB.toFixed(1)} MB after 5 s idle`)
+
+  const net = await startKithNetwork(m, log)
+  let latency: LatencyResult
+  let throughput: ThroughputResult
+  try {
+    const group = kithGroup(net, m.payloadBytes)
+    latency = await measureLatency(group, { warmup: m.latencyWarmup, messages: m.latencyMessages })
+    log(`kith: latency to last member p50 ${latency.p50.toFixed(2)} ms, p99 ${latency.p99.toFixed(2)} ms (${latency.samples} messages, ${latency.lost} lost, ${latency.publishErrors} send errors)`)
+    throughput = await measureThroughput(group, { warmupMs: m.throughputWarmupMs, durationMs: m.throughputDurationMs, window: m.throughputWindow })
+    log(`kith: ${throughput.perSecond.toFixed(0)} msg/s delivered to all (${throughput.completed} in ${m.throughputDurationMs} ms, ${throughput.lost} lost, ${throughput.publishErrors} send errors, under load p50 ${throughput.p50.toFixed(1)} ms)`)
+  } finally {
+    await net.stop()
+  }
+  return {
+    p50: latency.p50,
+    p99: latency.p99,
+    throughput: throughput.perSecond,
+    rssIdleMB: daemon.rssMB,
+    cryptoUsPerMsg: crypto.roundTripUs,
+    detail: {
+      latency,
+      throughput,
+      cryptoSendUs: crypto.sendUs,
+      cryptoReceiveUs: crypto.receiveUs,
+      startMs: net.startMs,
+      connectMs: net.connectMs,
+      joinMs: net.joinMs,
+      keysMs: net.keysMs,
+      daemonReadyMs: daemon.readyMs
+    }
+  }
+}

@@ -62,3 +62,5 @@ export async function waitFor<T> (check: () => T | Promise<T>, what: string, tim
 export async function texts (node: KithNode, groupId: string): Promise<string[]> {
   return (await node.groups.messages(groupId)).map(m => m.text)
 }
+
+export { createRelayNode } from '@kith/node'

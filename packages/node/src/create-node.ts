@@ -32,6 +32,10 @@ export interface KithNodeCoreInit extends KithNodeInit {
   mdnsServiceTag?: string
   /** custom DHT record validators/selectors, keyed by namespace without slashes (for keys `/ns/...`) */
   dht?: KithLibp2pConfigInit['dht']
+  /** run as a circuit relay v2 server (the `kith relay` role) */
+  relayServer?: KithLibp2pConfigInit['relayServer']
+  /** addresses to advertise instead of the listening ones */
+  announce?: string[]
 }
 
 export type KithHelia = HeliaWithLibp2p<KithServices>
@@ -104,6 +108,8 @@ class KithNodeCoreImpl implements KithNodeCore {
       mdns: init.mdns,
       mdnsServiceTag: init.mdnsServiceTag,
       dht: init.dht,
+      relayServer: init.relayServer,
+      announce: init.announce,
       onMdnsPeer: (peer) => { this.#onMdnsPeer(peer) }
     })
     // createHelia() would add its own libp2p defaults (autoTLS, UPnP, delegated routing) and HTTP gateways:

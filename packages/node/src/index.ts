@@ -1,6 +1,8 @@
 // @kith/node public API
-export { createKithNode } from './kith-node.ts'
-export type { CreateKithNodeInit, FullKithNode } from './kith-node.ts'
+export { createKithNode, createRelayNode } from './kith-node.ts'
+export type { CreateKithNodeInit, FullKithNode, CreateRelayNodeInit, RelayNode } from './kith-node.ts'
+export { relay, RELAY_REGISTER_PROTOCOL, RELAY_STORE_PROTOCOL } from './relay/index.js'
+export type { RelayInit, RelayService, RelayStats, RejectReason } from './relay/index.js'
 export { createKithNode as createKithNodeCore, DEFAULT_CONNECT_TIMEOUT } from './create-node.ts'
 export { groups, JOIN_PROTOCOL, WELCOME_PROTOCOL, HISTORY_PROTOCOL } from './groups/index.js'
 export type { GroupsComponents, GroupsInit, GroupsService } from './groups/index.js'

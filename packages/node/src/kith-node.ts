@@ -1,6 +1,7 @@
 import { defaultLogger } from '@libp2p/logger'
 import { createKithNode as createKithNodeCore, type KithNodeCore, type KithNodeCoreInit } from './create-node.ts'
 import { groups, type GroupsInit, type GroupsService } from './groups/index.js'
+import { relay, type RelayInit, type RelayService } from './relay/index.js'
 import type { AppDb } from './groups/group-store.js'
 import type { KithNode } from './types.ts'
 
@@ -39,6 +40,35 @@ export async function createKithNode (init: CreateKithNodeInit): Promise<FullKit
   } as any)
   await core.addService(service)
   const node = Object.assign(core, { groups: service }) as unknown as FullKithNode
+  if (init.start !== false) await node.start()
+  return node
+}
+
+export interface CreateRelayNodeInit extends KithNodeCoreInit {
+  relay?: RelayInit
+}
+
+export interface RelayNode extends Omit<KithNodeCore, 'addEventListener' | 'removeEventListener'> {
+  readonly relay: RelayService
+}
+
+/**
+ * The `kith relay` node: the same libp2p + store as a daemon, with a circuit relay v2 server, the DHT in server
+ * mode, and the relay service that carries and keeps registered topics. It has no groups and no user identity
+ * beyond its peer key.
+ */
+export async function createRelayNode (init: CreateRelayNodeInit): Promise<RelayNode> {
+  const core = await createKithNodeCore({ ...init, relayServer: init.relayServer ?? {}, start: false })
+  const service = relay(init.relay)({
+    privateKey: core.privateKey,
+    get pubsub () { return core.libp2p.services.pubsub },
+    get libp2p () { return core.libp2p },
+    db: appDb(core),
+    now: core.now,
+    logger: defaultLogger()
+  } as any)
+  await core.addService(service)
+  const node = Object.assign(core, { relay: service }) as unknown as RelayNode
   if (init.start !== false) await node.start()
   return node
 }

@@ -4,7 +4,8 @@ import { createHash } from 'node:crypto'
 import { noise } from '@chainsafe/libp2p-noise'
 import { yamux } from '@chainsafe/libp2p-yamux'
 import { bootstrap } from '@libp2p/bootstrap'
-import { circuitRelayTransport } from '@libp2p/circuit-relay-v2'
+import { circuitRelayServer, circuitRelayTransport, type CircuitRelayService } from '@libp2p/circuit-relay-v2'
+import { dcutr } from '@libp2p/dcutr'
 import { gossipsub } from '@libp2p/gossipsub'
 import { createPeerScoreParams } from '@libp2p/gossipsub/score'
 import { identify, identifyPush } from '@libp2p/identify'
@@ -37,6 +38,17 @@ export type KithServices = {
   dht: KadDHT
   /** present only when mDNS is on; a service (not a peerDiscovery module) so the node can dial what it finds */
   mdns?: PeerDiscovery
+  /** present only on relays: the circuit relay v2 server */
+  relay?: CircuitRelayService
+  /** hole punching over relayed connections (DCUtR), on nodes that are not relays */
+  dcutr?: unknown
+}
+
+export interface RelayServerInit {
+  /** how many peers may hold a reservation at once (default 1024) */
+  maxReservations?: number
+  /** how long a reservation lasts before the peer must renew it, ms (default 2 h) */
+  reservationTtl?: number
 }
 
 export interface KithLibp2pConfigInit {
@@ -55,6 +67,10 @@ export interface KithLibp2pConfigInit {
    * service is constructed, so peers heard while libp2p is still starting are not missed.
    */
   onMdnsPeer?(peer: PeerInfo): void
+  /** run as a circuit relay v2 server (the `kith relay` role) */
+  relayServer?: RelayServerInit
+  /** addresses to advertise instead of the listening ones (a server's public address behind NAT or a proxy) */
+  announce?: string[]
 }
 
 /** gossipsub message id: sha256 of the data, so identical payloads are de-duplicated the same way everywhere */
@@ -109,14 +125,32 @@ export function kithLibp2pOptions (init: KithLibp2pConfigInit): Libp2pOptions<Ki
     }
   }
 
+  if (init.relayServer != null) {
+    services.relay = circuitRelayServer({
+      reservations: {
+        maxReservations: init.relayServer.maxReservations ?? 1024,
+        reservationTtl: init.relayServer.reservationTtl ?? 2 * 60 * 60 * 1000,
+        // Kith's relays carry chat and catch-up traffic, which the default 128 KiB / 2 min per relayed connection
+        // would cut; the relay's own per-peer quotas bound what a peer may send instead
+        applyDefaultLimit: false
+      }
+    })
+  } else {
+    services.dcutr = dcutr()
+  }
+
   const bootstrapList = init.bootstrap ?? []
+  const listen = [...(init.listen ?? DEFAULT_LISTEN)]
+  // with a relay among the bootstrap peers, keep a reservation on it so peers behind NAT can reach us through it
+  if (init.relayServer == null && bootstrapList.length > 0 && !listen.includes('/p2p-circuit')) listen.push('/p2p-circuit')
 
   return {
     privateKey: init.privateKey,
     datastore: init.datastore,
     nodeInfo: { name: 'kith', version: '0.1.0' },
     addresses: {
-      listen: init.listen ?? DEFAULT_LISTEN
+      listen,
+      ...(init.announce != null && init.announce.length > 0 ? { announce: init.announce } : {})
     },
     transports: [
       tcp(),

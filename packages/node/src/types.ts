@@ -29,6 +29,8 @@ export interface GroupSummary {
   direct: boolean
   /** the other peer of a direct chat */
   peer?: string
+  /** true once this node left the group or was removed; its history stays readable */
+  left?: boolean
   lastMessage?: GroupMessage
 }
 

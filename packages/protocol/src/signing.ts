@@ -17,7 +17,8 @@ export const Domain = {
   cipher: 'kith/cipher/v1',
   control: 'kith/control/v1',
   join: 'kith/join/v1',
-  joinRequest: 'kith/join-request/v1'
+  joinRequest: 'kith/join-request/v1',
+  topicRegistration: 'kith/topic-registration/v1'
 } as const
 export type Domain = typeof Domain[keyof typeof Domain]
 

@@ -9,7 +9,7 @@ import {
   newSenderChain, openSealedControl, peerIdFromPublicKey, preferredEntry, publicKeyFromPeerId, sealControl,
   serializeChain, deserializeChain, sha256, signJoinRequest, signLogEntry, SignatureVerifier, toHex,
   verifyCipherSignature, verifyJoinRequest, verifyLogEntry, x25519PrivateFromIdentity, x25519PublicFromEd25519,
-  MAX_TEXT_BYTES, MAX_WIRE_BYTES, MAX_HISTORY_PAGE_BYTES, MAX_HISTORY_PAGE_MESSAGES, MAX_JOIN_REQUEST_BYTES,
+  MAX_TEXT_BYTES, MAX_WIRE_BYTES, signTopicRegistration, decodeRegistrationResponse, decodeStoreResponse, StoreRequest, MAX_HISTORY_PAGE_BYTES, MAX_HISTORY_PAGE_MESSAGES, MAX_JOIN_REQUEST_BYTES,
   type Control, type DecodedCipher, type DecodedSealed, type GroupState, type Identity, type LogEntryFields, type Recipient,
   type Verified
 } from '@kith/protocol'
@@ -26,6 +26,9 @@ import type { GroupMember, GroupMessage, GroupSummary, GroupsApi, KithNodeEvents
 export const JOIN_PROTOCOL = '/kith/group/join/1.0.0'
 export const WELCOME_PROTOCOL = '/kith/group/welcome/1.0.0'
 export const HISTORY_PROTOCOL = '/kith/history/1.0.0'
+/** spoken by relays (packages/node/src/relay): a peer that offers it carries and keeps topics for us */
+export const RELAY_REGISTER_PROTOCOL = '/kith/relay/register/1.0.0'
+export const RELAY_STORE_PROTOCOL = '/kith/relay/store/1.0.0'
 
 export interface GroupsInit {
   /** how long a network request may take, ms (default 10 s) */
@@ -71,6 +74,8 @@ class DefaultGroupsService implements GroupsService {
   private readonly byTopic = new Map<string, GroupSession>()
   private readonly seen = new Set<string>()
   private readonly adopting = new Map<string, Promise<GroupSession | undefined>>()
+  /** connected peers that are Kith relays */
+  private readonly relays = new Set<string>()
   private readonly identity: Identity
   private readonly sealPrivateKey: KeyObject
   private readonly me: string
@@ -112,6 +117,8 @@ class DefaultGroupsService implements GroupsService {
     }
     pubsub.addEventListener('subscription-change', this.onSubscriptionChange)
     libp2p.addEventListener('peer:connect', this.onPeerConnect)
+    libp2p.addEventListener('peer:identify', this.onPeerIdentify)
+    libp2p.addEventListener('peer:disconnect', this.onPeerDisconnect)
     this.started = true
     this.timer = setInterval(() => { void this.tick() }, 1000)
     this.timer.unref?.()
@@ -130,6 +137,8 @@ class DefaultGroupsService implements GroupsService {
     const { libp2p, pubsub } = this.components
     pubsub.removeEventListener('subscription-change', this.onSubscriptionChange)
     libp2p.removeEventListener('peer:connect', this.onPeerConnect)
+    libp2p.removeEventListener('peer:identify', this.onPeerIdentify)
+    libp2p.removeEventListener('peer:disconnect', this.onPeerDisconnect)
     for (const session of this.sessions.values()) {
       clearTimeout(session.receiptTimer)
       clearTimeout(session.gapTimer)
@@ -163,7 +172,10 @@ class DefaultGroupsService implements GroupsService {
     session.deliveredUpTo = this.deliveredFloor(session)
     this.sessions.set(g, session)
     this.byTopic.set(session.topic, session)
-    if (!meta.left) this.subscribe(session)
+    if (!meta.left) {
+      this.subscribe(session)
+      for (const peer of this.relays) void this.registerWithRelay(peer, [session.topic])
+    }
     return session
   }
 
@@ -203,6 +215,51 @@ class DefaultGroupsService implements GroupsService {
       this.hurryKeysFor(session, peer)
       this.maybeSyncWith(session, peer)
     }
+  }
+
+  private readonly onPeerIdentify = (evt: CustomEvent<{ peerId: PeerId, protocols: string[] }>): void => {
+    const peer = evt.detail.peerId.toString()
+    if (!evt.detail.protocols.includes(RELAY_REGISTER_PROTOCOL) || this.relays.has(peer)) return
+    this.relays.add(peer)
+    void this.registerWithRelay(peer, [...this.sessions.values()].filter(s => !s.meta.left).map(s => s.topic)).then(() => {
+      for (const session of this.sessions.values()) this.maybeSyncWith(session, peer, true)
+    })
+  }
+
+  private readonly onPeerDisconnect = (evt: CustomEvent<PeerId>): void => {
+    this.relays.delete(evt.detail.toString())
+  }
+
+  /** ask a relay to carry and keep these topics, so members that are away can catch up from it */
+  private async registerWithRelay (peer: string, topics: string[]): Promise<void> {
+    if (topics.length === 0) return
+    try {
+      const signal = AbortSignal.timeout(this.requestTimeout)
+      const stream = await this.components.libp2p.dialProtocol(peerIdFromString(peer), RELAY_REGISTER_PROTOCOL, { signal, runOnLimitedConnection: true })
+      const [frame] = await requestFrames(stream, signTopicRegistration(this.identity, topics.slice(0, 1000), this.components.now()), { maxFrameBytes: 512 * 1024, maxFrames: 1 }, signal)
+      const response = decodeRegistrationResponse(frame ?? new Uint8Array(0))
+      if (response.error !== '') this.log('relay %s: %s', peer, response.error)
+    } catch (err) {
+      this.log('registering topics with relay %s failed: %s', peer, (err as Error).message)
+    }
+  }
+
+  /** hand a message to every connected relay and wait for it to be stored (gossip alone may miss a relay) */
+  private async pushToRelays (topic: string, wire: Uint8Array): Promise<number> {
+    let stored = 0
+    await Promise.all([...this.relays].map(async peer => {
+      try {
+        const signal = AbortSignal.timeout(this.requestTimeout)
+        const stream = await this.components.libp2p.dialProtocol(peerIdFromString(peer), RELAY_STORE_PROTOCOL, { signal, runOnLimitedConnection: true })
+        const [frame] = await requestFrames(stream, StoreRequest.encode({ topic, messages: [wire] }), { maxFrameBytes: 1024, maxFrames: 1 }, signal)
+        const response = decodeStoreResponse(frame ?? new Uint8Array(0))
+        if (response.stored > 0) stored++
+        else this.log('relay %s did not store: %s', peer, response.error)
+      } catch (err) {
+        this.log('relay %s store failed: %s', peer, (err as Error).message)
+      }
+    }))
+    return stored
   }
 
   private async tick (): Promise<void> {
@@ -282,6 +339,7 @@ class DefaultGroupsService implements GroupsService {
     }
     // our own wire messages are history too: members that come back may ask us for them
     await this.storeWire(session, wire, this.hashOf(wire))
+    if (this.relays.size > 0) void this.pushToRelays(session.topic, wire)
     return recipients
   }
 
@@ -1002,7 +1060,7 @@ class DefaultGroupsService implements GroupsService {
 
   private maybeSyncWith (session: GroupSession, peerId: string, force = false): void {
     const hex = this.hexOfPeer(peerId)
-    if (hex == null || hex === this.me || !session.isMember(hex) || session.meta.left) return
+    if (hex == null || hex === this.me || session.meta.left || !(session.isMember(hex) || this.relays.has(peerId))) return
     const now = Date.now()
     const last = session.historyAskedAt.get(hex) ?? 0
     if (!force && now - last < 10_000) return

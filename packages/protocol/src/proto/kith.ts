@@ -2958,3 +2958,531 @@ export namespace HistoryPage {
     return streamMessage(buf, HistoryPage.codec(), opts)
   }
 }
+
+export interface TopicRegistration {
+  topics: string[]
+  publicKey: Uint8Array
+  timestamp: bigint
+}
+
+export namespace TopicRegistration {
+  let _codec: Codec<TopicRegistration>
+
+  export const codec = (): Codec<TopicRegistration> => {
+    if (_codec == null) {
+      _codec = message<TopicRegistration>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if (obj.topics != null && obj.topics.length > 0) {
+          for (const value of obj.topics) {
+            w.uint32(10)
+            w.string(value)
+          }
+        }
+
+        if ((obj.publicKey != null && obj.publicKey.byteLength > 0)) {
+          w.uint32(18)
+          w.bytes(obj.publicKey)
+        }
+
+        if ((obj.timestamp != null && obj.timestamp !== 0n)) {
+          w.uint32(24)
+          w.uint64(obj.timestamp)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          topics: [],
+          publicKey: uint8ArrayAlloc(0),
+          timestamp: 0n
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              if (opts.limits?.topics != null && obj.topics.length === opts.limits.topics) {
+                throw new MaxLengthError('Decode error - repeated field "topics" had too many elements')
+              }
+
+              obj.topics.push(reader.string())
+              break
+            }
+            case 2: {
+              obj.publicKey = reader.bytes()
+              break
+            }
+            case 3: {
+              obj.timestamp = reader.uint64()
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const obj = {
+          topics: 0
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              if (opts.limits?.topics != null && obj.topics === opts.limits.topics) {
+                throw new MaxLengthError('Streaming decode error - repeated field "topics" had too many elements')
+              }
+
+              yield {
+                field: `${prefix}.topics[]`,
+                index: obj.topics,
+                value: reader.string()
+              }
+
+              obj.topics++
+
+              break
+            }
+            case 2: {
+              yield {
+                field: `${prefix}.publicKey`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 3: {
+              yield {
+                field: `${prefix}.timestamp`,
+                value: reader.uint64()
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface TopicRegistrationTopicsFieldEvent {
+    field: '$.topics[]'
+    index: number
+    value: string
+  }
+
+  export interface TopicRegistrationPublicKeyFieldEvent {
+    field: '$.publicKey'
+    value: Uint8Array
+  }
+
+  export interface TopicRegistrationTimestampFieldEvent {
+    field: '$.timestamp'
+    value: bigint
+  }
+
+  export function encode (obj: Partial<TopicRegistration>): Uint8Array {
+    return encodeMessage(obj, TopicRegistration.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<TopicRegistration>): TopicRegistration {
+    return decodeMessage(buf, TopicRegistration.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<TopicRegistration>): Generator<TopicRegistrationTopicsFieldEvent | TopicRegistrationPublicKeyFieldEvent | TopicRegistrationTimestampFieldEvent> {
+    return streamMessage(buf, TopicRegistration.codec(), opts)
+  }
+}
+
+export interface RegistrationResponse {
+  accepted: string[]
+  error: string
+}
+
+export namespace RegistrationResponse {
+  let _codec: Codec<RegistrationResponse>
+
+  export const codec = (): Codec<RegistrationResponse> => {
+    if (_codec == null) {
+      _codec = message<RegistrationResponse>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if (obj.accepted != null && obj.accepted.length > 0) {
+          for (const value of obj.accepted) {
+            w.uint32(10)
+            w.string(value)
+          }
+        }
+
+        if ((obj.error != null && obj.error !== '')) {
+          w.uint32(18)
+          w.string(obj.error)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          accepted: [],
+          error: ''
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              if (opts.limits?.accepted != null && obj.accepted.length === opts.limits.accepted) {
+                throw new MaxLengthError('Decode error - repeated field "accepted" had too many elements')
+              }
+
+              obj.accepted.push(reader.string())
+              break
+            }
+            case 2: {
+              obj.error = reader.string()
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const obj = {
+          accepted: 0
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              if (opts.limits?.accepted != null && obj.accepted === opts.limits.accepted) {
+                throw new MaxLengthError('Streaming decode error - repeated field "accepted" had too many elements')
+              }
+
+              yield {
+                field: `${prefix}.accepted[]`,
+                index: obj.accepted,
+                value: reader.string()
+              }
+
+              obj.accepted++
+
+              break
+            }
+            case 2: {
+              yield {
+                field: `${prefix}.error`,
+                value: reader.string()
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface RegistrationResponseAcceptedFieldEvent {
+    field: '$.accepted[]'
+    index: number
+    value: string
+  }
+
+  export interface RegistrationResponseErrorFieldEvent {
+    field: '$.error'
+    value: string
+  }
+
+  export function encode (obj: Partial<RegistrationResponse>): Uint8Array {
+    return encodeMessage(obj, RegistrationResponse.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<RegistrationResponse>): RegistrationResponse {
+    return decodeMessage(buf, RegistrationResponse.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<RegistrationResponse>): Generator<RegistrationResponseAcceptedFieldEvent | RegistrationResponseErrorFieldEvent> {
+    return streamMessage(buf, RegistrationResponse.codec(), opts)
+  }
+}
+
+export interface StoreRequest {
+  topic: string
+  messages: Uint8Array[]
+}
+
+export namespace StoreRequest {
+  let _codec: Codec<StoreRequest>
+
+  export const codec = (): Codec<StoreRequest> => {
+    if (_codec == null) {
+      _codec = message<StoreRequest>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.topic != null && obj.topic !== '')) {
+          w.uint32(10)
+          w.string(obj.topic)
+        }
+
+        if (obj.messages != null && obj.messages.length > 0) {
+          for (const value of obj.messages) {
+            w.uint32(18)
+            w.bytes(value)
+          }
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          topic: '',
+          messages: []
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.topic = reader.string()
+              break
+            }
+            case 2: {
+              if (opts.limits?.messages != null && obj.messages.length === opts.limits.messages) {
+                throw new MaxLengthError('Decode error - repeated field "messages" had too many elements')
+              }
+
+              obj.messages.push(reader.bytes())
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const obj = {
+          messages: 0
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.topic`,
+                value: reader.string()
+              }
+              break
+            }
+            case 2: {
+              if (opts.limits?.messages != null && obj.messages === opts.limits.messages) {
+                throw new MaxLengthError('Streaming decode error - repeated field "messages" had too many elements')
+              }
+
+              yield {
+                field: `${prefix}.messages[]`,
+                index: obj.messages,
+                value: reader.bytes()
+              }
+
+              obj.messages++
+
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface StoreRequestTopicFieldEvent {
+    field: '$.topic'
+    value: string
+  }
+
+  export interface StoreRequestMessagesFieldEvent {
+    field: '$.messages[]'
+    index: number
+    value: Uint8Array
+  }
+
+  export function encode (obj: Partial<StoreRequest>): Uint8Array {
+    return encodeMessage(obj, StoreRequest.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<StoreRequest>): StoreRequest {
+    return decodeMessage(buf, StoreRequest.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<StoreRequest>): Generator<StoreRequestTopicFieldEvent | StoreRequestMessagesFieldEvent> {
+    return streamMessage(buf, StoreRequest.codec(), opts)
+  }
+}
+
+export interface StoreResponse {
+  stored: number
+  error: string
+}
+
+export namespace StoreResponse {
+  let _codec: Codec<StoreResponse>
+
+  export const codec = (): Codec<StoreResponse> => {
+    if (_codec == null) {
+      _codec = message<StoreResponse>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.stored != null && obj.stored !== 0)) {
+          w.uint32(8)
+          w.uint32(obj.stored)
+        }
+
+        if ((obj.error != null && obj.error !== '')) {
+          w.uint32(18)
+          w.string(obj.error)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          stored: 0,
+          error: ''
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.stored = reader.uint32()
+              break
+            }
+            case 2: {
+              obj.error = reader.string()
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.stored`,
+                value: reader.uint32()
+              }
+              break
+            }
+            case 2: {
+              yield {
+                field: `${prefix}.error`,
+                value: reader.string()
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface StoreResponseStoredFieldEvent {
+    field: '$.stored'
+    value: number
+  }
+
+  export interface StoreResponseErrorFieldEvent {
+    field: '$.error'
+    value: string
+  }
+
+  export function encode (obj: Partial<StoreResponse>): Uint8Array {
+    return encodeMessage(obj, StoreResponse.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<StoreResponse>): StoreResponse {
+    return decodeMessage(buf, StoreResponse.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<StoreResponse>): Generator<StoreResponseStoredFieldEvent | StoreResponseErrorFieldEvent> {
+    return streamMessage(buf, StoreResponse.codec(), opts)
+  }
+}
