@@ -39,6 +39,10 @@ export class GroupSession {
   receiptTimer?: ReturnType<typeof setTimeout>
   gapTimer?: ReturnType<typeof setTimeout>
   flushing = false
+  /** a send arrived while a flush was running */
+  flushAgain = false
+  /** the outbox may hold messages (true after a restart until a flush finds it empty) */
+  outboxPending = true
   private queue: Promise<unknown> = Promise.resolve()
 
   constructor (meta: GroupMeta, log: Uint8Array[], verifier: SignatureVerifier) {

@@ -272,7 +272,7 @@ class DefaultGroupsService implements GroupsService {
       if (session.keyRequest != null && session.keyRequest.nextAt <= now && session.keyRequest.epochs.size > 0) {
         void session.run(async () => { await this.requestKeys(session) })
       }
-      if (session.meta.mySeq > 0) void this.flush(session)
+      if (session.outboxPending) void this.flush(session)
     }
   }
 
@@ -494,6 +494,7 @@ class DefaultGroupsService implements GroupsService {
       const msg: StoredMessage = { messageId: messageIdFor(session.groupId, this.identity.publicKey, seq), groupId, from: this.myPeerId, kind: 'text', text, timestamp: this.components.now(), status: 'pending', seq }
       // message, outbox entry and seq counter in one batch: nothing typed is lost, even on a crash
       await this.saveMeta(session, [...this.store.putMessageOps(session.gid, msg), { type: 'put', key: keys.outbox(session.gid, seq), value: json({ seq, messageId: msg.messageId }) }])
+      session.outboxPending = true
       return msg
     })
     this.emit('group:message', this.publicMessage(msg))
@@ -503,30 +504,42 @@ class DefaultGroupsService implements GroupsService {
 
   /** publish what waits in the outbox, oldest first, while someone carries the topic */
   private async flush (session: GroupSession): Promise<void> {
-    if (session.flushing || session.meta.left || !this.started) return
+    if (session.meta.left || !this.started) return
+    if (session.flushing) {
+      // a send that lands while a flush runs is picked up by that flush's next round, not left for the timer
+      session.flushAgain = true
+      return
+    }
     if (this.components.pubsub.getSubscribers(session.topic).length === 0) return
     session.flushing = true
     try {
-      await session.run(async () => {
-        if (session.myChain == null || !equals(session.myChain.epoch, session.state.head)) await this.rotate(session)
-        for await (const [key, value] of this.store.entries(keys.outboxRange(session.gid))) {
-          const { seq, messageId } = JSON.parse(new TextDecoder().decode(value)) as { seq: number, messageId: string }
-          const orderKey = await this.store.getString(keys.messageIndex(session.gid, messageId))
-          const msg = orderKey == null ? undefined : await this.store.getJson<StoredMessage>(orderKey)
-          if (msg == null) {
-            await this.store.db.del(key)
-            continue
-          }
-          const recipients = await this.sendInner(session, { seq: BigInt(seq), timestamp: BigInt(msg.timestamp), kind: Inner.Kind.TEXT, text: msg.text, receipts: [], padding: new Uint8Array(0) })
-          if (recipients === 0) break
-          const sent: StoredMessage = { ...msg, status: msg.status === 'delivered' ? 'delivered' : 'sent' }
-          await this.store.db.batch([{ type: 'del', key }, { type: 'put', key: orderKey as string, value: json(sent) }])
-          if (msg.status !== sent.status) this.emit('group:message-status', { groupId: session.gid, messageId, status: sent.status as MessageStatus })
-        }
-      })
+      do {
+        session.flushAgain = false
+        session.outboxPending = await session.run(async () => this.flushOnce(session))
+      } while (session.flushAgain && this.started)
     } finally {
       session.flushing = false
     }
+  }
+
+  /** one pass over the outbox; returns whether anything is left in it */
+  private async flushOnce (session: GroupSession): Promise<boolean> {
+    if (session.myChain == null || !equals(session.myChain.epoch, session.state.head)) await this.rotate(session)
+    for await (const [key, value] of this.store.entries(keys.outboxRange(session.gid))) {
+      const { seq, messageId } = JSON.parse(new TextDecoder().decode(value)) as { seq: number, messageId: string }
+      const orderKey = await this.store.getString(keys.messageIndex(session.gid, messageId))
+      const msg = orderKey == null ? undefined : await this.store.getJson<StoredMessage>(orderKey)
+      if (msg == null) {
+        await this.store.db.del(key)
+        continue
+      }
+      const recipients = await this.sendInner(session, { seq: BigInt(seq), timestamp: BigInt(msg.timestamp), kind: Inner.Kind.TEXT, text: msg.text, receipts: [], padding: new Uint8Array(0) })
+      if (recipients === 0) return true
+      const sent: StoredMessage = { ...msg, status: msg.status === 'delivered' ? 'delivered' : 'sent' }
+      await this.store.db.batch([{ type: 'del', key }, { type: 'put', key: orderKey as string, value: json(sent) }])
+      if (msg.status !== sent.status) this.emit('group:message-status', { groupId: session.gid, messageId, status: sent.status as MessageStatus })
+    }
+    return false
   }
 
   /** encrypt with this node's chain (persisting the ratchet before anything leaves) and publish */
