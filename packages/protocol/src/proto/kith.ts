@@ -3486,3 +3486,1770 @@ export namespace StoreResponse {
     return streamMessage(buf, StoreResponse.codec(), opts)
   }
 }
+
+export interface ChannelMeta {
+  channelId: Uint8Array
+  version: bigint
+  name: string
+  description: string
+  avatar: string
+  category: string
+  language: string
+  admins: Uint8Array[]
+  timestamp: bigint
+}
+
+export namespace ChannelMeta {
+  let _codec: Codec<ChannelMeta>
+
+  export const codec = (): Codec<ChannelMeta> => {
+    if (_codec == null) {
+      _codec = message<ChannelMeta>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.channelId != null && obj.channelId.byteLength > 0)) {
+          w.uint32(10)
+          w.bytes(obj.channelId)
+        }
+
+        if ((obj.version != null && obj.version !== 0n)) {
+          w.uint32(16)
+          w.uint64(obj.version)
+        }
+
+        if ((obj.name != null && obj.name !== '')) {
+          w.uint32(26)
+          w.string(obj.name)
+        }
+
+        if ((obj.description != null && obj.description !== '')) {
+          w.uint32(34)
+          w.string(obj.description)
+        }
+
+        if ((obj.avatar != null && obj.avatar !== '')) {
+          w.uint32(42)
+          w.string(obj.avatar)
+        }
+
+        if ((obj.category != null && obj.category !== '')) {
+          w.uint32(50)
+          w.string(obj.category)
+        }
+
+        if ((obj.language != null && obj.language !== '')) {
+          w.uint32(58)
+          w.string(obj.language)
+        }
+
+        if (obj.admins != null && obj.admins.length > 0) {
+          for (const value of obj.admins) {
+            w.uint32(66)
+            w.bytes(value)
+          }
+        }
+
+        if ((obj.timestamp != null && obj.timestamp !== 0n)) {
+          w.uint32(72)
+          w.uint64(obj.timestamp)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          channelId: uint8ArrayAlloc(0),
+          version: 0n,
+          name: '',
+          description: '',
+          avatar: '',
+          category: '',
+          language: '',
+          admins: [],
+          timestamp: 0n
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.channelId = reader.bytes()
+              break
+            }
+            case 2: {
+              obj.version = reader.uint64()
+              break
+            }
+            case 3: {
+              obj.name = reader.string()
+              break
+            }
+            case 4: {
+              obj.description = reader.string()
+              break
+            }
+            case 5: {
+              obj.avatar = reader.string()
+              break
+            }
+            case 6: {
+              obj.category = reader.string()
+              break
+            }
+            case 7: {
+              obj.language = reader.string()
+              break
+            }
+            case 8: {
+              if (opts.limits?.admins != null && obj.admins.length === opts.limits.admins) {
+                throw new MaxLengthError('Decode error - repeated field "admins" had too many elements')
+              }
+
+              obj.admins.push(reader.bytes())
+              break
+            }
+            case 9: {
+              obj.timestamp = reader.uint64()
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const obj = {
+          admins: 0
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.channelId`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 2: {
+              yield {
+                field: `${prefix}.version`,
+                value: reader.uint64()
+              }
+              break
+            }
+            case 3: {
+              yield {
+                field: `${prefix}.name`,
+                value: reader.string()
+              }
+              break
+            }
+            case 4: {
+              yield {
+                field: `${prefix}.description`,
+                value: reader.string()
+              }
+              break
+            }
+            case 5: {
+              yield {
+                field: `${prefix}.avatar`,
+                value: reader.string()
+              }
+              break
+            }
+            case 6: {
+              yield {
+                field: `${prefix}.category`,
+                value: reader.string()
+              }
+              break
+            }
+            case 7: {
+              yield {
+                field: `${prefix}.language`,
+                value: reader.string()
+              }
+              break
+            }
+            case 8: {
+              if (opts.limits?.admins != null && obj.admins === opts.limits.admins) {
+                throw new MaxLengthError('Streaming decode error - repeated field "admins" had too many elements')
+              }
+
+              yield {
+                field: `${prefix}.admins[]`,
+                index: obj.admins,
+                value: reader.bytes()
+              }
+
+              obj.admins++
+
+              break
+            }
+            case 9: {
+              yield {
+                field: `${prefix}.timestamp`,
+                value: reader.uint64()
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface ChannelMetaChannelIdFieldEvent {
+    field: '$.channelId'
+    value: Uint8Array
+  }
+
+  export interface ChannelMetaVersionFieldEvent {
+    field: '$.version'
+    value: bigint
+  }
+
+  export interface ChannelMetaNameFieldEvent {
+    field: '$.name'
+    value: string
+  }
+
+  export interface ChannelMetaDescriptionFieldEvent {
+    field: '$.description'
+    value: string
+  }
+
+  export interface ChannelMetaAvatarFieldEvent {
+    field: '$.avatar'
+    value: string
+  }
+
+  export interface ChannelMetaCategoryFieldEvent {
+    field: '$.category'
+    value: string
+  }
+
+  export interface ChannelMetaLanguageFieldEvent {
+    field: '$.language'
+    value: string
+  }
+
+  export interface ChannelMetaAdminsFieldEvent {
+    field: '$.admins[]'
+    index: number
+    value: Uint8Array
+  }
+
+  export interface ChannelMetaTimestampFieldEvent {
+    field: '$.timestamp'
+    value: bigint
+  }
+
+  export function encode (obj: Partial<ChannelMeta>): Uint8Array {
+    return encodeMessage(obj, ChannelMeta.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<ChannelMeta>): ChannelMeta {
+    return decodeMessage(buf, ChannelMeta.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<ChannelMeta>): Generator<ChannelMetaChannelIdFieldEvent | ChannelMetaVersionFieldEvent | ChannelMetaNameFieldEvent | ChannelMetaDescriptionFieldEvent | ChannelMetaAvatarFieldEvent | ChannelMetaCategoryFieldEvent | ChannelMetaLanguageFieldEvent | ChannelMetaAdminsFieldEvent | ChannelMetaTimestampFieldEvent> {
+    return streamMessage(buf, ChannelMeta.codec(), opts)
+  }
+}
+
+export interface ChannelMedia {
+  cid: string
+  mime: string
+  size: bigint
+}
+
+export namespace ChannelMedia {
+  let _codec: Codec<ChannelMedia>
+
+  export const codec = (): Codec<ChannelMedia> => {
+    if (_codec == null) {
+      _codec = message<ChannelMedia>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.cid != null && obj.cid !== '')) {
+          w.uint32(10)
+          w.string(obj.cid)
+        }
+
+        if ((obj.mime != null && obj.mime !== '')) {
+          w.uint32(18)
+          w.string(obj.mime)
+        }
+
+        if ((obj.size != null && obj.size !== 0n)) {
+          w.uint32(24)
+          w.uint64(obj.size)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          cid: '',
+          mime: '',
+          size: 0n
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.cid = reader.string()
+              break
+            }
+            case 2: {
+              obj.mime = reader.string()
+              break
+            }
+            case 3: {
+              obj.size = reader.uint64()
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.cid`,
+                value: reader.string()
+              }
+              break
+            }
+            case 2: {
+              yield {
+                field: `${prefix}.mime`,
+                value: reader.string()
+              }
+              break
+            }
+            case 3: {
+              yield {
+                field: `${prefix}.size`,
+                value: reader.uint64()
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface ChannelMediaCidFieldEvent {
+    field: '$.cid'
+    value: string
+  }
+
+  export interface ChannelMediaMimeFieldEvent {
+    field: '$.mime'
+    value: string
+  }
+
+  export interface ChannelMediaSizeFieldEvent {
+    field: '$.size'
+    value: bigint
+  }
+
+  export function encode (obj: Partial<ChannelMedia>): Uint8Array {
+    return encodeMessage(obj, ChannelMedia.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<ChannelMedia>): ChannelMedia {
+    return decodeMessage(buf, ChannelMedia.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<ChannelMedia>): Generator<ChannelMediaCidFieldEvent | ChannelMediaMimeFieldEvent | ChannelMediaSizeFieldEvent> {
+    return streamMessage(buf, ChannelMedia.codec(), opts)
+  }
+}
+
+export interface ChannelPoll {
+  question: string
+  options: string[]
+  multiple: boolean
+}
+
+export namespace ChannelPoll {
+  let _codec: Codec<ChannelPoll>
+
+  export const codec = (): Codec<ChannelPoll> => {
+    if (_codec == null) {
+      _codec = message<ChannelPoll>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.question != null && obj.question !== '')) {
+          w.uint32(10)
+          w.string(obj.question)
+        }
+
+        if (obj.options != null && obj.options.length > 0) {
+          for (const value of obj.options) {
+            w.uint32(18)
+            w.string(value)
+          }
+        }
+
+        if ((obj.multiple != null && obj.multiple !== false)) {
+          w.uint32(24)
+          w.bool(obj.multiple)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          question: '',
+          options: [],
+          multiple: false
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.question = reader.string()
+              break
+            }
+            case 2: {
+              if (opts.limits?.options != null && obj.options.length === opts.limits.options) {
+                throw new MaxLengthError('Decode error - repeated field "options" had too many elements')
+              }
+
+              obj.options.push(reader.string())
+              break
+            }
+            case 3: {
+              obj.multiple = reader.bool()
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const obj = {
+          options: 0
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.question`,
+                value: reader.string()
+              }
+              break
+            }
+            case 2: {
+              if (opts.limits?.options != null && obj.options === opts.limits.options) {
+                throw new MaxLengthError('Streaming decode error - repeated field "options" had too many elements')
+              }
+
+              yield {
+                field: `${prefix}.options[]`,
+                index: obj.options,
+                value: reader.string()
+              }
+
+              obj.options++
+
+              break
+            }
+            case 3: {
+              yield {
+                field: `${prefix}.multiple`,
+                value: reader.bool()
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface ChannelPollQuestionFieldEvent {
+    field: '$.question'
+    value: string
+  }
+
+  export interface ChannelPollOptionsFieldEvent {
+    field: '$.options[]'
+    index: number
+    value: string
+  }
+
+  export interface ChannelPollMultipleFieldEvent {
+    field: '$.multiple'
+    value: boolean
+  }
+
+  export function encode (obj: Partial<ChannelPoll>): Uint8Array {
+    return encodeMessage(obj, ChannelPoll.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<ChannelPoll>): ChannelPoll {
+    return decodeMessage(buf, ChannelPoll.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<ChannelPoll>): Generator<ChannelPollQuestionFieldEvent | ChannelPollOptionsFieldEvent | ChannelPollMultipleFieldEvent> {
+    return streamMessage(buf, ChannelPoll.codec(), opts)
+  }
+}
+
+export interface ChannelPost {
+  channelId: Uint8Array
+  seq: bigint
+  kind: ChannelPost.Kind
+  text: string
+  media?: ChannelMedia
+  poll?: ChannelPoll
+  timestamp: bigint
+  author: Uint8Array
+}
+
+export namespace ChannelPost {
+  export enum Kind {
+    TEXT = 'TEXT',
+    PHOTO = 'PHOTO',
+    VIDEO = 'VIDEO',
+    STICKER = 'STICKER',
+    POLL = 'POLL'
+  }
+
+  enum __KindValues {
+    TEXT = 0,
+    PHOTO = 1,
+    VIDEO = 2,
+    STICKER = 3,
+    POLL = 4
+  }
+
+  export namespace Kind {
+    export const codec = (): Codec<Kind> => {
+      return enumeration<Kind>(__KindValues)
+    }
+  }
+
+  let _codec: Codec<ChannelPost>
+
+  export const codec = (): Codec<ChannelPost> => {
+    if (_codec == null) {
+      _codec = message<ChannelPost>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.channelId != null && obj.channelId.byteLength > 0)) {
+          w.uint32(10)
+          w.bytes(obj.channelId)
+        }
+
+        if ((obj.seq != null && obj.seq !== 0n)) {
+          w.uint32(16)
+          w.uint64(obj.seq)
+        }
+
+        if (obj.kind != null && __KindValues[obj.kind] !== 0) {
+          w.uint32(24)
+          ChannelPost.Kind.codec().encode(obj.kind, w)
+        }
+
+        if ((obj.text != null && obj.text !== '')) {
+          w.uint32(34)
+          w.string(obj.text)
+        }
+
+        if (obj.media != null) {
+          w.uint32(42)
+          ChannelMedia.codec().encode(obj.media, w)
+        }
+
+        if (obj.poll != null) {
+          w.uint32(50)
+          ChannelPoll.codec().encode(obj.poll, w)
+        }
+
+        if ((obj.timestamp != null && obj.timestamp !== 0n)) {
+          w.uint32(56)
+          w.uint64(obj.timestamp)
+        }
+
+        if ((obj.author != null && obj.author.byteLength > 0)) {
+          w.uint32(66)
+          w.bytes(obj.author)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          channelId: uint8ArrayAlloc(0),
+          seq: 0n,
+          kind: Kind.TEXT,
+          text: '',
+          timestamp: 0n,
+          author: uint8ArrayAlloc(0)
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.channelId = reader.bytes()
+              break
+            }
+            case 2: {
+              obj.seq = reader.uint64()
+              break
+            }
+            case 3: {
+              obj.kind = ChannelPost.Kind.codec().decode(reader)
+              break
+            }
+            case 4: {
+              obj.text = reader.string()
+              break
+            }
+            case 5: {
+              obj.media = ChannelMedia.codec().decode(reader, reader.uint32(), {
+                limits: opts.limits?.media
+              })
+              break
+            }
+            case 6: {
+              obj.poll = ChannelPoll.codec().decode(reader, reader.uint32(), {
+                limits: opts.limits?.poll
+              })
+              break
+            }
+            case 7: {
+              obj.timestamp = reader.uint64()
+              break
+            }
+            case 8: {
+              obj.author = reader.bytes()
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.channelId`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 2: {
+              yield {
+                field: `${prefix}.seq`,
+                value: reader.uint64()
+              }
+              break
+            }
+            case 3: {
+              yield {
+                field: `${prefix}.kind`,
+                value: ChannelPost.Kind.codec().decode(reader)
+              }
+              break
+            }
+            case 4: {
+              yield {
+                field: `${prefix}.text`,
+                value: reader.string()
+              }
+              break
+            }
+            case 5: {
+              yield * ChannelMedia.codec().stream(reader, reader.uint32(), `${prefix}.media`, {
+                limits: opts.limits?.media
+              })
+
+              break
+            }
+            case 6: {
+              yield * ChannelPoll.codec().stream(reader, reader.uint32(), `${prefix}.poll`, {
+                limits: opts.limits?.poll
+              })
+
+              break
+            }
+            case 7: {
+              yield {
+                field: `${prefix}.timestamp`,
+                value: reader.uint64()
+              }
+              break
+            }
+            case 8: {
+              yield {
+                field: `${prefix}.author`,
+                value: reader.bytes()
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface ChannelPostChannelIdFieldEvent {
+    field: '$.channelId'
+    value: Uint8Array
+  }
+
+  export interface ChannelPostSeqFieldEvent {
+    field: '$.seq'
+    value: bigint
+  }
+
+  export interface ChannelPostKindFieldEvent {
+    field: '$.kind'
+    value: ChannelPost.Kind
+  }
+
+  export interface ChannelPostTextFieldEvent {
+    field: '$.text'
+    value: string
+  }
+
+  export interface ChannelPostMediaCidFieldEvent {
+    field: '$.media.cid'
+    value: string
+  }
+
+  export interface ChannelPostMediaMimeFieldEvent {
+    field: '$.media.mime'
+    value: string
+  }
+
+  export interface ChannelPostMediaSizeFieldEvent {
+    field: '$.media.size'
+    value: bigint
+  }
+
+  export interface ChannelPostPollQuestionFieldEvent {
+    field: '$.poll.question'
+    value: string
+  }
+
+  export interface ChannelPostPollOptionsFieldEvent {
+    field: '$.poll.options[]'
+    index: number
+    value: string
+  }
+
+  export interface ChannelPostPollMultipleFieldEvent {
+    field: '$.poll.multiple'
+    value: boolean
+  }
+
+  export interface ChannelPostTimestampFieldEvent {
+    field: '$.timestamp'
+    value: bigint
+  }
+
+  export interface ChannelPostAuthorFieldEvent {
+    field: '$.author'
+    value: Uint8Array
+  }
+
+  export function encode (obj: Partial<ChannelPost>): Uint8Array {
+    return encodeMessage(obj, ChannelPost.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<ChannelPost>): ChannelPost {
+    return decodeMessage(buf, ChannelPost.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<ChannelPost>): Generator<ChannelPostChannelIdFieldEvent | ChannelPostSeqFieldEvent | ChannelPostKindFieldEvent | ChannelPostTextFieldEvent | ChannelPostMediaCidFieldEvent | ChannelPostMediaMimeFieldEvent | ChannelPostMediaSizeFieldEvent | ChannelPostPollQuestionFieldEvent | ChannelPostPollOptionsFieldEvent | ChannelPostPollMultipleFieldEvent | ChannelPostTimestampFieldEvent | ChannelPostAuthorFieldEvent> {
+    return streamMessage(buf, ChannelPost.codec(), opts)
+  }
+}
+
+export interface ChannelPostEdit {
+  channelId: Uint8Array
+  postId: string
+  text: string
+  deleted: boolean
+  timestamp: bigint
+  author: Uint8Array
+}
+
+export namespace ChannelPostEdit {
+  let _codec: Codec<ChannelPostEdit>
+
+  export const codec = (): Codec<ChannelPostEdit> => {
+    if (_codec == null) {
+      _codec = message<ChannelPostEdit>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.channelId != null && obj.channelId.byteLength > 0)) {
+          w.uint32(10)
+          w.bytes(obj.channelId)
+        }
+
+        if ((obj.postId != null && obj.postId !== '')) {
+          w.uint32(18)
+          w.string(obj.postId)
+        }
+
+        if ((obj.text != null && obj.text !== '')) {
+          w.uint32(26)
+          w.string(obj.text)
+        }
+
+        if ((obj.deleted != null && obj.deleted !== false)) {
+          w.uint32(32)
+          w.bool(obj.deleted)
+        }
+
+        if ((obj.timestamp != null && obj.timestamp !== 0n)) {
+          w.uint32(40)
+          w.uint64(obj.timestamp)
+        }
+
+        if ((obj.author != null && obj.author.byteLength > 0)) {
+          w.uint32(50)
+          w.bytes(obj.author)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          channelId: uint8ArrayAlloc(0),
+          postId: '',
+          text: '',
+          deleted: false,
+          timestamp: 0n,
+          author: uint8ArrayAlloc(0)
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.channelId = reader.bytes()
+              break
+            }
+            case 2: {
+              obj.postId = reader.string()
+              break
+            }
+            case 3: {
+              obj.text = reader.string()
+              break
+            }
+            case 4: {
+              obj.deleted = reader.bool()
+              break
+            }
+            case 5: {
+              obj.timestamp = reader.uint64()
+              break
+            }
+            case 6: {
+              obj.author = reader.bytes()
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.channelId`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 2: {
+              yield {
+                field: `${prefix}.postId`,
+                value: reader.string()
+              }
+              break
+            }
+            case 3: {
+              yield {
+                field: `${prefix}.text`,
+                value: reader.string()
+              }
+              break
+            }
+            case 4: {
+              yield {
+                field: `${prefix}.deleted`,
+                value: reader.bool()
+              }
+              break
+            }
+            case 5: {
+              yield {
+                field: `${prefix}.timestamp`,
+                value: reader.uint64()
+              }
+              break
+            }
+            case 6: {
+              yield {
+                field: `${prefix}.author`,
+                value: reader.bytes()
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface ChannelPostEditChannelIdFieldEvent {
+    field: '$.channelId'
+    value: Uint8Array
+  }
+
+  export interface ChannelPostEditPostIdFieldEvent {
+    field: '$.postId'
+    value: string
+  }
+
+  export interface ChannelPostEditTextFieldEvent {
+    field: '$.text'
+    value: string
+  }
+
+  export interface ChannelPostEditDeletedFieldEvent {
+    field: '$.deleted'
+    value: boolean
+  }
+
+  export interface ChannelPostEditTimestampFieldEvent {
+    field: '$.timestamp'
+    value: bigint
+  }
+
+  export interface ChannelPostEditAuthorFieldEvent {
+    field: '$.author'
+    value: Uint8Array
+  }
+
+  export function encode (obj: Partial<ChannelPostEdit>): Uint8Array {
+    return encodeMessage(obj, ChannelPostEdit.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<ChannelPostEdit>): ChannelPostEdit {
+    return decodeMessage(buf, ChannelPostEdit.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<ChannelPostEdit>): Generator<ChannelPostEditChannelIdFieldEvent | ChannelPostEditPostIdFieldEvent | ChannelPostEditTextFieldEvent | ChannelPostEditDeletedFieldEvent | ChannelPostEditTimestampFieldEvent | ChannelPostEditAuthorFieldEvent> {
+    return streamMessage(buf, ChannelPostEdit.codec(), opts)
+  }
+}
+
+export interface ChannelReaction {
+  channelId: Uint8Array
+  postId: string
+  emoji: string
+  timestamp: bigint
+  follower: Uint8Array
+}
+
+export namespace ChannelReaction {
+  let _codec: Codec<ChannelReaction>
+
+  export const codec = (): Codec<ChannelReaction> => {
+    if (_codec == null) {
+      _codec = message<ChannelReaction>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.channelId != null && obj.channelId.byteLength > 0)) {
+          w.uint32(10)
+          w.bytes(obj.channelId)
+        }
+
+        if ((obj.postId != null && obj.postId !== '')) {
+          w.uint32(18)
+          w.string(obj.postId)
+        }
+
+        if ((obj.emoji != null && obj.emoji !== '')) {
+          w.uint32(26)
+          w.string(obj.emoji)
+        }
+
+        if ((obj.timestamp != null && obj.timestamp !== 0n)) {
+          w.uint32(32)
+          w.uint64(obj.timestamp)
+        }
+
+        if ((obj.follower != null && obj.follower.byteLength > 0)) {
+          w.uint32(42)
+          w.bytes(obj.follower)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          channelId: uint8ArrayAlloc(0),
+          postId: '',
+          emoji: '',
+          timestamp: 0n,
+          follower: uint8ArrayAlloc(0)
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.channelId = reader.bytes()
+              break
+            }
+            case 2: {
+              obj.postId = reader.string()
+              break
+            }
+            case 3: {
+              obj.emoji = reader.string()
+              break
+            }
+            case 4: {
+              obj.timestamp = reader.uint64()
+              break
+            }
+            case 5: {
+              obj.follower = reader.bytes()
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.channelId`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 2: {
+              yield {
+                field: `${prefix}.postId`,
+                value: reader.string()
+              }
+              break
+            }
+            case 3: {
+              yield {
+                field: `${prefix}.emoji`,
+                value: reader.string()
+              }
+              break
+            }
+            case 4: {
+              yield {
+                field: `${prefix}.timestamp`,
+                value: reader.uint64()
+              }
+              break
+            }
+            case 5: {
+              yield {
+                field: `${prefix}.follower`,
+                value: reader.bytes()
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface ChannelReactionChannelIdFieldEvent {
+    field: '$.channelId'
+    value: Uint8Array
+  }
+
+  export interface ChannelReactionPostIdFieldEvent {
+    field: '$.postId'
+    value: string
+  }
+
+  export interface ChannelReactionEmojiFieldEvent {
+    field: '$.emoji'
+    value: string
+  }
+
+  export interface ChannelReactionTimestampFieldEvent {
+    field: '$.timestamp'
+    value: bigint
+  }
+
+  export interface ChannelReactionFollowerFieldEvent {
+    field: '$.follower'
+    value: Uint8Array
+  }
+
+  export function encode (obj: Partial<ChannelReaction>): Uint8Array {
+    return encodeMessage(obj, ChannelReaction.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<ChannelReaction>): ChannelReaction {
+    return decodeMessage(buf, ChannelReaction.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<ChannelReaction>): Generator<ChannelReactionChannelIdFieldEvent | ChannelReactionPostIdFieldEvent | ChannelReactionEmojiFieldEvent | ChannelReactionTimestampFieldEvent | ChannelReactionFollowerFieldEvent> {
+    return streamMessage(buf, ChannelReaction.codec(), opts)
+  }
+}
+
+export interface ChannelVote {
+  channelId: Uint8Array
+  postId: string
+  options: number[]
+  timestamp: bigint
+  follower: Uint8Array
+}
+
+export namespace ChannelVote {
+  let _codec: Codec<ChannelVote>
+
+  export const codec = (): Codec<ChannelVote> => {
+    if (_codec == null) {
+      _codec = message<ChannelVote>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.channelId != null && obj.channelId.byteLength > 0)) {
+          w.uint32(10)
+          w.bytes(obj.channelId)
+        }
+
+        if ((obj.postId != null && obj.postId !== '')) {
+          w.uint32(18)
+          w.string(obj.postId)
+        }
+
+        if (obj.options != null && obj.options.length > 0) {
+          for (const value of obj.options) {
+            w.uint32(24)
+            w.uint32(value)
+          }
+        }
+
+        if ((obj.timestamp != null && obj.timestamp !== 0n)) {
+          w.uint32(32)
+          w.uint64(obj.timestamp)
+        }
+
+        if ((obj.follower != null && obj.follower.byteLength > 0)) {
+          w.uint32(42)
+          w.bytes(obj.follower)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          channelId: uint8ArrayAlloc(0),
+          postId: '',
+          options: [],
+          timestamp: 0n,
+          follower: uint8ArrayAlloc(0)
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.channelId = reader.bytes()
+              break
+            }
+            case 2: {
+              obj.postId = reader.string()
+              break
+            }
+            case 3: {
+              if (opts.limits?.options != null && obj.options.length === opts.limits.options) {
+                throw new MaxLengthError('Decode error - repeated field "options" had too many elements')
+              }
+
+              obj.options.push(reader.uint32())
+              break
+            }
+            case 4: {
+              obj.timestamp = reader.uint64()
+              break
+            }
+            case 5: {
+              obj.follower = reader.bytes()
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const obj = {
+          options: 0
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.channelId`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 2: {
+              yield {
+                field: `${prefix}.postId`,
+                value: reader.string()
+              }
+              break
+            }
+            case 3: {
+              if (opts.limits?.options != null && obj.options === opts.limits.options) {
+                throw new MaxLengthError('Streaming decode error - repeated field "options" had too many elements')
+              }
+
+              yield {
+                field: `${prefix}.options[]`,
+                index: obj.options,
+                value: reader.uint32()
+              }
+
+              obj.options++
+
+              break
+            }
+            case 4: {
+              yield {
+                field: `${prefix}.timestamp`,
+                value: reader.uint64()
+              }
+              break
+            }
+            case 5: {
+              yield {
+                field: `${prefix}.follower`,
+                value: reader.bytes()
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface ChannelVoteChannelIdFieldEvent {
+    field: '$.channelId'
+    value: Uint8Array
+  }
+
+  export interface ChannelVotePostIdFieldEvent {
+    field: '$.postId'
+    value: string
+  }
+
+  export interface ChannelVoteOptionsFieldEvent {
+    field: '$.options[]'
+    index: number
+    value: number
+  }
+
+  export interface ChannelVoteTimestampFieldEvent {
+    field: '$.timestamp'
+    value: bigint
+  }
+
+  export interface ChannelVoteFollowerFieldEvent {
+    field: '$.follower'
+    value: Uint8Array
+  }
+
+  export function encode (obj: Partial<ChannelVote>): Uint8Array {
+    return encodeMessage(obj, ChannelVote.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<ChannelVote>): ChannelVote {
+    return decodeMessage(buf, ChannelVote.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<ChannelVote>): Generator<ChannelVoteChannelIdFieldEvent | ChannelVotePostIdFieldEvent | ChannelVoteOptionsFieldEvent | ChannelVoteTimestampFieldEvent | ChannelVoteFollowerFieldEvent> {
+    return streamMessage(buf, ChannelVote.codec(), opts)
+  }
+}
+
+export interface ChannelWire {
+  meta?: Uint8Array
+  post?: Uint8Array
+  edit?: Uint8Array
+  reaction?: Uint8Array
+  vote?: Uint8Array
+}
+
+export namespace ChannelWire {
+  let _codec: Codec<ChannelWire>
+
+  export const codec = (): Codec<ChannelWire> => {
+    if (_codec == null) {
+      _codec = message<ChannelWire>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if (obj.meta != null) {
+          w.uint32(10)
+          w.bytes(obj.meta)
+        }
+
+        if (obj.post != null) {
+          w.uint32(18)
+          w.bytes(obj.post)
+        }
+
+        if (obj.edit != null) {
+          w.uint32(26)
+          w.bytes(obj.edit)
+        }
+
+        if (obj.reaction != null) {
+          w.uint32(34)
+          w.bytes(obj.reaction)
+        }
+
+        if (obj.vote != null) {
+          w.uint32(42)
+          w.bytes(obj.vote)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {}
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.meta = reader.bytes()
+              break
+            }
+            case 2: {
+              obj.post = reader.bytes()
+              break
+            }
+            case 3: {
+              obj.edit = reader.bytes()
+              break
+            }
+            case 4: {
+              obj.reaction = reader.bytes()
+              break
+            }
+            case 5: {
+              obj.vote = reader.bytes()
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.meta`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 2: {
+              yield {
+                field: `${prefix}.post`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 3: {
+              yield {
+                field: `${prefix}.edit`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 4: {
+              yield {
+                field: `${prefix}.reaction`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 5: {
+              yield {
+                field: `${prefix}.vote`,
+                value: reader.bytes()
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface ChannelWireMetaFieldEvent {
+    field: '$.meta'
+    value: Uint8Array
+  }
+
+  export interface ChannelWirePostFieldEvent {
+    field: '$.post'
+    value: Uint8Array
+  }
+
+  export interface ChannelWireEditFieldEvent {
+    field: '$.edit'
+    value: Uint8Array
+  }
+
+  export interface ChannelWireReactionFieldEvent {
+    field: '$.reaction'
+    value: Uint8Array
+  }
+
+  export interface ChannelWireVoteFieldEvent {
+    field: '$.vote'
+    value: Uint8Array
+  }
+
+  export function encode (obj: Partial<ChannelWire>): Uint8Array {
+    return encodeMessage(obj, ChannelWire.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<ChannelWire>): ChannelWire {
+    return decodeMessage(buf, ChannelWire.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<ChannelWire>): Generator<ChannelWireMetaFieldEvent | ChannelWirePostFieldEvent | ChannelWireEditFieldEvent | ChannelWireReactionFieldEvent | ChannelWireVoteFieldEvent> {
+    return streamMessage(buf, ChannelWire.codec(), opts)
+  }
+}
+
+export interface KeywordRecord {
+  keyword: string
+  entries: Uint8Array[]
+}
+
+export namespace KeywordRecord {
+  let _codec: Codec<KeywordRecord>
+
+  export const codec = (): Codec<KeywordRecord> => {
+    if (_codec == null) {
+      _codec = message<KeywordRecord>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.keyword != null && obj.keyword !== '')) {
+          w.uint32(10)
+          w.string(obj.keyword)
+        }
+
+        if (obj.entries != null && obj.entries.length > 0) {
+          for (const value of obj.entries) {
+            w.uint32(18)
+            w.bytes(value)
+          }
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          keyword: '',
+          entries: []
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.keyword = reader.string()
+              break
+            }
+            case 2: {
+              if (opts.limits?.entries != null && obj.entries.length === opts.limits.entries) {
+                throw new MaxLengthError('Decode error - repeated field "entries" had too many elements')
+              }
+
+              obj.entries.push(reader.bytes())
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const obj = {
+          entries: 0
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.keyword`,
+                value: reader.string()
+              }
+              break
+            }
+            case 2: {
+              if (opts.limits?.entries != null && obj.entries === opts.limits.entries) {
+                throw new MaxLengthError('Streaming decode error - repeated field "entries" had too many elements')
+              }
+
+              yield {
+                field: `${prefix}.entries[]`,
+                index: obj.entries,
+                value: reader.bytes()
+              }
+
+              obj.entries++
+
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface KeywordRecordKeywordFieldEvent {
+    field: '$.keyword'
+    value: string
+  }
+
+  export interface KeywordRecordEntriesFieldEvent {
+    field: '$.entries[]'
+    index: number
+    value: Uint8Array
+  }
+
+  export function encode (obj: Partial<KeywordRecord>): Uint8Array {
+    return encodeMessage(obj, KeywordRecord.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<KeywordRecord>): KeywordRecord {
+    return decodeMessage(buf, KeywordRecord.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<KeywordRecord>): Generator<KeywordRecordKeywordFieldEvent | KeywordRecordEntriesFieldEvent> {
+    return streamMessage(buf, KeywordRecord.codec(), opts)
+  }
+}
