@@ -34,3 +34,8 @@ export class ReplayedMessageError extends ProtocolError {
 export class MalformedInviteError extends ProtocolError {
   static override name = 'MalformedInviteError'
 }
+
+/** a well-formed, correctly signed channel record that its rules refuse: authority, limits or timestamp */
+export class ChannelRecordRejectedError extends ProtocolError {
+  static override name = 'ChannelRecordRejectedError'
+}

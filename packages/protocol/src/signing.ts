@@ -18,7 +18,12 @@ export const Domain = {
   control: 'kith/control/v1',
   join: 'kith/join/v1',
   joinRequest: 'kith/join-request/v1',
-  topicRegistration: 'kith/topic-registration/v1'
+  topicRegistration: 'kith/topic-registration/v1',
+  channelMeta: 'kith/channel-meta/v1',
+  channelPost: 'kith/channel-post/v1',
+  channelEdit: 'kith/channel-edit/v1',
+  channelReaction: 'kith/channel-reaction/v1',
+  channelVote: 'kith/channel-vote/v1'
 } as const
 export type Domain = typeof Domain[keyof typeof Domain]
 
