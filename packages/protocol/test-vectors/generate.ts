@@ -16,6 +16,7 @@ import {
   signJoinProof, signJoinRequest, signLogEntry, SignatureVerifier, stepChain, toHex, utf8, verifyLogEntry, x25519PrivateFromIdentity,
   x25519PublicFromEd25519, type GroupState, type Identity, type InviteInfo, type LogEntryFields, type ReceivingChain, type SenderChain
 } from '../src/index.js'
+import { channelVectors } from './channels.js'
 
 const dir = fileURLToPath(new URL('.', import.meta.url))
 const verifier = new SignatureVerifier()
@@ -317,3 +318,7 @@ write('history.json', {
     { accepted: false, error: 'the invite is no longer valid', log: [] }
   ].map(r => ({ ...r, bytes: hex(JoinResponse.encode({ ...r, log: r.log.map(l => Buffer.from(l, 'hex')) })) }))
 })
+
+// ---- channels (built in channels.ts) ----
+
+write('channels.json', channelVectors())
