@@ -547,7 +547,7 @@ export function verifyChannelVote (poll: VerifiedChannelPost, bytes: Uint8Array,
 // ---- the channel topic ----
 
 export type ChannelWireKind = 'meta' | 'post' | 'edit' | 'reaction' | 'vote'
-const WIRE_KINDS: readonly ChannelWireKind[] = ['meta', 'post', 'edit', 'reaction', 'vote']
+const WIRE_KINDS: readonly ChannelWireKind[] = Object.freeze(['meta', 'post', 'edit', 'reaction', 'vote'])
 
 export interface DecodedChannelWire {
   readonly kind: ChannelWireKind

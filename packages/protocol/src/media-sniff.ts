@@ -42,15 +42,15 @@ const IMAGE_BRANDS: Readonly<Record<string, string>> = Object.freeze({
   mif1: 'image/heif',
   msf1: 'image/heif-sequence'
 })
-const AUDIO_BRANDS = new Set(['M4A ', 'M4B ', 'M4P ', 'F4A ', 'F4B '])
+const AUDIO_BRANDS: readonly string[] = Object.freeze(['M4A ', 'M4B ', 'M4P ', 'F4A ', 'F4B '])
 
 function sniffFtyp (bytes: Uint8Array): SniffedMedia {
   const boxSize = ((bytes[0] << 24) | (bytes[1] << 16) | (bytes[2] << 8) | bytes[3]) >>> 0
   if (boxSize < 16 && boxSize !== 0 && boxSize !== 1) return UNKNOWN
   const brand = text(bytes, 8, 4)
-  const image = IMAGE_BRANDS[brand]
+  const image = Object.hasOwn(IMAGE_BRANDS, brand) ? IMAGE_BRANDS[brand] : undefined
   if (image != null) return { mime: image, family: 'image' }
-  if (AUDIO_BRANDS.has(brand)) return { mime: 'audio/mp4', family: 'unknown' }
+  if (AUDIO_BRANDS.includes(brand)) return { mime: 'audio/mp4', family: 'unknown' }
   if (brand === 'qt  ') return { mime: 'video/quicktime', family: 'video' }
   if (brand.startsWith('3g')) return { mime: 'video/3gpp', family: 'video' }
   return { mime: 'video/mp4', family: 'video' }
@@ -68,7 +68,7 @@ function vint (bytes: Uint8Array, offset: number, keepMarker: boolean): { value:
   return { value, length }
 }
 
-const EBML = [0x1a, 0x45, 0xdf, 0xa3]
+const EBML: readonly number[] = Object.freeze([0x1a, 0x45, 0xdf, 0xa3])
 const DOC_TYPE = 0x4282
 
 /** the DocType of an EBML header (Matroska's default when absent), or undefined if the header is damaged */

@@ -14,12 +14,14 @@ export const MAX_KEYWORDS = 24
 
 export type SearchableMeta = Pick<ChannelMeta, 'name' | 'description' | 'category'>
 
-const MARKS = /\p{M}+/gu
-const SEPARATORS = /[^\p{L}\p{N}]+/gu
-
-/** NFKD, combining marks removed, lowercase, every run of non-letters/digits one space, trimmed */
+/**
+ * NFKD, combining marks removed, lowercase, every run of non-letters/digits one space, trimmed. Lowercasing can
+ * make new decomposable letters, hence the second NFKD; the result is a fixed point (normalizeText(n) === n).
+ */
 export function normalizeText (s: string): string {
-  return s.normalize('NFKD').replace(MARKS, '').toLowerCase().normalize('NFKD').replace(MARKS, '').replace(SEPARATORS, ' ').trim()
+  // global regexes carry lastIndex: made per call, so the module holds no mutable state
+  const marks = /\p{M}+/gu
+  return s.normalize('NFKD').replace(marks, '').toLowerCase().normalize('NFKD').replace(marks, '').replace(/[^\p{L}\p{N}]+/gu, ' ').trim()
 }
 
 /** the words of a text, normalized, in order (repeats kept) */
