@@ -2,6 +2,7 @@ import { defaultLogger } from '@libp2p/logger'
 import { createKithNode as createKithNodeCore, type KithNodeCore, type KithNodeCoreInit } from './create-node.ts'
 import { groups, type GroupsInit, type GroupsService } from './groups/index.js'
 import { relay, type RelayInit, type RelayService } from './relay/index.js'
+import { HistoryServer } from './history-server.js'
 import type { AppDb } from './groups/group-store.js'
 import type { KithNode } from './types.ts'
 
@@ -29,7 +30,10 @@ function appDb (core: KithNodeCore): AppDb {
 /** a libp2p + helia node on one data folder, with Kith's services (groups) on top */
 export async function createKithNode (init: CreateKithNodeInit): Promise<FullKithNode> {
   const core = await createKithNodeCore({ ...init, start: false })
+  const history = new HistoryServer({ get libp2p () { return core.libp2p }, logger: defaultLogger() })
+  await core.addService(history)
   const service = groups(init.groups)({
+    history,
     privateKey: core.privateKey,
     get pubsub () { return core.libp2p.services.pubsub },
     get libp2p () { return core.libp2p },

@@ -3,9 +3,9 @@ import { TopicValidatorResult, type GossipSub } from '@libp2p/gossipsub'
 import { peerIdFromString } from '@libp2p/peer-id'
 import { multiaddr } from '@multiformats/multiaddr'
 import {
-  applyLogEntry, createGenesis, decodeGroupWire, decodeHistoryPage, decodeHistoryRequest, decodeInvite, decodeJoinResponse,
+  applyLogEntry, createGenesis, decodeGroupWire, decodeHistoryPage, decodeInvite, decodeJoinResponse,
   decodeLogEntry, decryptGroupMessage, encodeInvite, encryptGroupMessage, equals, foldLog, fromHex, generateIdentity,
-  groupIdToString, groupTopic, HistoryPage, HistoryRequest, identityFromSeed, Inner, JoinResponse, LogOp, messageIdFor,
+  groupIdToString, groupTopic, HistoryRequest, identityFromSeed, Inner, JoinResponse, LogOp, messageIdFor,
   newSenderChain, openSealedControl, peerIdFromPublicKey, preferredEntry, publicKeyFromPeerId, sealControl,
   serializeChain, deserializeChain, sha256, signJoinRequest, signLogEntry, SignatureVerifier, toHex,
   verifyCipherSignature, verifyJoinRequest, verifyLogEntry, x25519PrivateFromIdentity, x25519PublicFromEd25519,
@@ -18,6 +18,7 @@ import {
   MessageTooLargeError, NotAMemberError, NotAnAdminError
 } from '../errors.js'
 import { requestFrames, serveFrames } from '../stream-rpc.js'
+import { HISTORY_PROTOCOL, type HistoryPageResult, type HistoryServer } from '../history-server.js'
 import { GroupSession } from './group-session.js'
 import { GroupStore, json, keys, str, type AppDb, type BatchOp, type GroupMeta, type MyChainRecord, type SeqWindow, type StoredMessage } from './group-store.js'
 import type { AbortOptions, ComponentLogger, Libp2p, Logger, PeerId, PrivateKey, Startable, Stream, Connection, TypedEventTarget } from '@libp2p/interface'
@@ -25,7 +26,6 @@ import type { GroupMember, GroupMessage, GroupSummary, GroupsApi, KithNodeEvents
 
 export const JOIN_PROTOCOL = '/kith/group/join/1.0.0'
 export const WELCOME_PROTOCOL = '/kith/group/welcome/1.0.0'
-export const HISTORY_PROTOCOL = '/kith/history/1.0.0'
 /** spoken by relays (packages/node/src/relay): a peer that offers it carries and keeps topics for us */
 export const RELAY_REGISTER_PROTOCOL = '/kith/relay/register/1.0.0'
 export const RELAY_STORE_PROTOCOL = '/kith/relay/store/1.0.0'
@@ -46,6 +46,8 @@ export interface GroupsComponents {
   pubsub: GossipSub
   libp2p: Pick<Libp2p, 'dialProtocol' | 'handle' | 'unhandle' | 'getConnections' | 'getMultiaddrs' | 'addEventListener' | 'removeEventListener' | 'peerStore'>
   events: TypedEventTarget<KithNodeEvents>
+  /** the node's /kith/history/1.0.0 handler, shared with other services */
+  history: Pick<HistoryServer, 'register'>
   db: AppDb
   now: () => number
   logger: ComponentLogger
@@ -107,7 +109,7 @@ class DefaultGroupsService implements GroupsService {
     const handlerOptions = { runOnLimitedConnection: true, maxInboundStreams: 64 }
     await libp2p.handle(JOIN_PROTOCOL, (stream, conn) => { void this.onJoinStream(stream, conn) }, handlerOptions)
     await libp2p.handle(WELCOME_PROTOCOL, (stream, conn) => { void this.onWelcomeStream(stream, conn) }, handlerOptions)
-    await libp2p.handle(HISTORY_PROTOCOL, (stream, conn) => { void this.onHistoryStream(stream, conn) }, handlerOptions)
+    this.components.history.register(async (request, remotePeer) => this.historyPage(request, remotePeer))
     for (const meta of await this.store.listMetas()) {
       try {
         await this.openSession(meta)
@@ -146,7 +148,7 @@ class DefaultGroupsService implements GroupsService {
       // let work in progress finish writing before the store closes
       await session.run(async () => {})
     }
-    await libp2p.unhandle([JOIN_PROTOCOL, WELCOME_PROTOCOL, HISTORY_PROTOCOL])
+    await libp2p.unhandle([JOIN_PROTOCOL, WELCOME_PROTOCOL])
   }
 
   private async openSession (meta: GroupMeta, log?: Uint8Array[]): Promise<GroupSession> {
@@ -1104,37 +1106,24 @@ class DefaultGroupsService implements GroupsService {
     return processed
   }
 
-  private async onHistoryStream (stream: Stream, connection: Connection): Promise<void> {
-    const signal = AbortSignal.timeout(this.requestTimeout)
-    try {
-      await serveFrames(stream, 1024, (bytes) => this.historyPage(bytes, connection.remotePeer.toString()), signal)
-    } catch (err) {
-      this.log('history request from %p failed: %s', connection.remotePeer, (err as Error).message)
-      stream.abort(err as Error)
-    }
-  }
-
-  private async * historyPage (bytes: Uint8Array, peerId: string): AsyncGenerator<Uint8Array> {
-    const request = decodeHistoryRequest(bytes)
+  /** a page of a group's stored wire messages, for members only; undefined for topics that are not groups */
+  private async historyPage (request: HistoryRequest & { limit: number }, peerId: string): Promise<HistoryPageResult | undefined> {
     const session = this.byTopic.get(request.topic)
+    if (session == null) return undefined
     const hex = this.hexOfPeer(peerId)
-    if (session == null || hex == null || !session.isMember(hex)) {
-      yield HistoryPage.encode({ messages: [], cursor: '' })
-      return
-    }
-    const limit = Math.min(Math.max(1, request.limit), MAX_HISTORY_PAGE_MESSAGES)
+    if (hex == null || !session.isMember(hex)) return { messages: [], cursor: '' }
     const range = keys.wireRange(session.gid, Number(request.since))
     if (request.cursor !== '' && request.cursor.startsWith(`g/${session.gid}/w/`) && request.cursor >= range.gte) range.gte = request.cursor + '\x00'
     const messages: Uint8Array[] = []
     let size = 0
     let cursor = ''
-    for await (const [key, value] of this.store.entries(range, { limit })) {
+    for await (const [key, value] of this.store.entries(range, { limit: request.limit })) {
       if (size + value.byteLength > MAX_HISTORY_PAGE_BYTES) break
       messages.push(value)
       size += value.byteLength
       cursor = key
     }
-    yield HistoryPage.encode({ messages, cursor: messages.length < limit ? '' : cursor })
+    return { messages, cursor: messages.length < request.limit ? '' : cursor }
   }
 
   // ---------------------------------------------------------------- joining and welcomes

@@ -1,2 +1,3 @@
-export { groups, JOIN_PROTOCOL, WELCOME_PROTOCOL, HISTORY_PROTOCOL } from './groups-service.js'
+export { groups, JOIN_PROTOCOL, WELCOME_PROTOCOL } from './groups-service.js'
+export { HISTORY_PROTOCOL } from '../history-server.js'
 export type { GroupsComponents, GroupsInit, GroupsService } from './groups-service.js'
