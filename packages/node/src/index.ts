@@ -1,6 +1,8 @@
 // @kith/node public API
 export { createKithNode, createRelayNode } from './kith-node.ts'
 export type { CreateKithNodeInit, FullKithNode, CreateRelayNodeInit, RelayNode } from './kith-node.ts'
+export { channels, STORE_PROTOCOL } from './channels/index.js'
+export type { ChannelsApi, ChannelsService, ChannelsInit, ChannelPostView, ChannelInfo, UpdatesEntry, NewPost, PostKindName, ChannelSearchResult } from './channels/index.js'
 export { relay, RELAY_REGISTER_PROTOCOL, RELAY_STORE_PROTOCOL } from './relay/index.js'
 export type { RelayInit, RelayService, RelayStats, RejectReason } from './relay/index.js'
 export { createKithNode as createKithNodeCore, DEFAULT_CONNECT_TIMEOUT } from './create-node.ts'

@@ -3,15 +3,22 @@ import { createKithNode as createKithNodeCore, type KithNodeCore, type KithNodeC
 import { groups, type GroupsInit, type GroupsService } from './groups/index.js'
 import { relay, type RelayInit, type RelayService } from './relay/index.js'
 import { HistoryServer } from './history-server.js'
+import { channels, type ChannelsInit, type ChannelsService } from './channels/index.js'
+import { channelDirectorySelectors, channelDirectoryValidators } from '@kith/protocol'
 import type { AppDb } from './groups/group-store.js'
 import type { KithNode } from './types.ts'
 
 export interface CreateKithNodeInit extends KithNodeCoreInit {
   groups?: GroupsInit
+  channels?: ChannelsInit
 }
+
+/** every Kith node validates (and helps hold) the channel directory's DHT records */
+const directoryDht = { validators: { ...channelDirectoryValidators }, selectors: { ...channelDirectorySelectors } }
 
 export interface FullKithNode extends KithNode, Omit<KithNodeCore, 'addEventListener' | 'removeEventListener'> {
   readonly groups: GroupsService
+  readonly channels: ChannelsService
 }
 
 /**
@@ -29,7 +36,7 @@ function appDb (core: KithNodeCore): AppDb {
 
 /** a libp2p + helia node on one data folder, with Kith's services (groups) on top */
 export async function createKithNode (init: CreateKithNodeInit): Promise<FullKithNode> {
-  const core = await createKithNodeCore({ ...init, start: false })
+  const core = await createKithNodeCore({ dht: directoryDht, ...init, start: false })
   const history = new HistoryServer({ get libp2p () { return core.libp2p }, logger: defaultLogger() })
   await core.addService(history)
   const service = groups(init.groups)({
@@ -43,7 +50,20 @@ export async function createKithNode (init: CreateKithNodeInit): Promise<FullKit
     logger: defaultLogger()
   } as any)
   await core.addService(service)
-  const node = Object.assign(core, { groups: service }) as unknown as FullKithNode
+  const channelsService = channels(init.channels)({
+    privateKey: core.privateKey,
+    get pubsub () { return core.libp2p.services.pubsub },
+    get libp2p () { return core.libp2p },
+    get helia () { return core.helia },
+    events: core.events as any,
+    history,
+    db: appDb(core),
+    compact: async () => core.store.compact(),
+    now: core.now,
+    logger: defaultLogger()
+  } as any)
+  await core.addService(channelsService)
+  const node = Object.assign(core, { groups: service, channels: channelsService }) as unknown as FullKithNode
   if (init.start !== false) await node.start()
   return node
 }
@@ -62,7 +82,7 @@ export interface RelayNode extends Omit<KithNodeCore, 'addEventListener' | 'remo
  * beyond its peer key.
  */
 export async function createRelayNode (init: CreateRelayNodeInit): Promise<RelayNode> {
-  const core = await createKithNodeCore({ ...init, relayServer: init.relayServer ?? {}, start: false })
+  const core = await createKithNodeCore({ dht: directoryDht, ...init, relayServer: init.relayServer ?? {}, start: false })
   const service = relay(init.relay)({
     privateKey: core.privateKey,
     get pubsub () { return core.libp2p.services.pubsub },

@@ -31,6 +31,11 @@ export interface KithStore {
   open (): Promise<void>
   /** closes the sublevel stores, then the database; idempotent. Stop helia/libp2p before calling it. */
   close (): Promise<void>
+  /**
+   * rewrites the database files so that deleted entries are gone from the disk, not only hidden (LevelDB keeps
+   * deleted values in older files until a compaction reaches them)
+   */
+  compact (): Promise<void>
 }
 
 const SUBLEVEL_OPTIONS = { keyEncoding: 'utf8', valueEncoding: 'view' } as const
@@ -123,6 +128,11 @@ export async function openStore (dir: string): Promise<KithStore> {
     blockstore,
     get isOpen () { return isOpen },
     open: async () => serialise(doOpen),
-    close: async () => serialise(doClose)
+    close: async () => serialise(doClose),
+    compact: async () => {
+      if (!isOpen) return
+      // sublevel keys are prefixed '!name!', all within this range
+      await (root as any).compactRange('\x00', '\xff', { keyEncoding: 'utf8' })
+    }
   }
 }

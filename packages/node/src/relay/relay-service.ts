@@ -1,6 +1,6 @@
 import { TopicValidatorResult, type GossipSub } from '@libp2p/gossipsub'
 import {
-  decodeGroupWire, decodeHistoryRequest, decodeStoreRequest, HistoryPage, MAX_HISTORY_PAGE_BYTES,
+  decodeChannelWire, decodeGroupWire, decodeHistoryRequest, decodeStoreRequest, HistoryPage, MAX_HISTORY_PAGE_BYTES,
   MAX_HISTORY_PAGE_MESSAGES, MAX_REGISTRATION_BYTES, MAX_STORE_REQUEST_BYTES, MAX_WIRE_BYTES, peerIdFromPublicKey,
   RegistrationResponse, SignatureVerifier, StoreResponse, verifyTopicRegistration
 } from '@kith/protocol'
@@ -178,12 +178,11 @@ class DefaultRelayService implements RelayService {
 
   private check (topic: string, data: Uint8Array): RejectReason | undefined {
     if (data.byteLength > this.maxMessageBytes) return 'oversize'
-    if (topic.startsWith('/kith/g/')) {
-      try {
-        decodeGroupWire(data)
-      } catch {
-        return 'malformed'
-      }
+    try {
+      if (topic.startsWith('/kith/g/')) decodeGroupWire(data)
+      else if (topic.startsWith('/kith/c/')) decodeChannelWire(data)
+    } catch {
+      return 'malformed'
     }
     return undefined
   }

@@ -1,0 +1,3 @@
+export { channels, STORE_PROTOCOL } from './channels-service.js'
+export type { ChannelsApi, ChannelsComponents, ChannelsInit, ChannelsService, ChannelPostView, ChannelInfo, UpdatesEntry, NewPost, PostKindName } from './channels-service.js'
+export type { ChannelSearchResult } from './directory.js'
