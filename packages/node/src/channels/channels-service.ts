@@ -18,6 +18,7 @@ import {
 import { InvalidArgumentError, MessageTooLargeError, NotAnAdminError } from '../errors.js'
 import { HISTORY_PROTOCOL, type HistoryPageResult, type HistoryServer } from '../history-server.js'
 import { requestFrames, serveFrames } from '../stream-rpc.js'
+import { scoreTopic } from '../topic-score.js'
 import { GroupStore, json, type AppDb, type BatchOp } from '../groups/group-store.js'
 import { channelKeys as keys } from './channel-store.js'
 import { ChannelDirectory, type ChannelSearchResult } from './directory.js'
@@ -110,7 +111,7 @@ export interface ChannelsInit {
 export interface ChannelsComponents {
   privateKey: PrivateKey
   pubsub: GossipSub
-  libp2p: Pick<Libp2p, 'dialProtocol' | 'handle' | 'unhandle' | 'getConnections' | 'addEventListener' | 'removeEventListener' | 'contentRouting'>
+  libp2p: Pick<Libp2p, 'dialProtocol' | 'handle' | 'unhandle' | 'getConnections' | 'addEventListener' | 'removeEventListener' | 'contentRouting' | 'peerStore'>
   helia: Pick<Helia, 'blockstore' | 'pins' | 'gc'>
   events: TypedEventTarget<KithNodeEvents>
   history: Pick<HistoryServer, 'register'>
@@ -183,6 +184,12 @@ class DefaultChannelsService implements ChannelsService {
       }
     }
     this.started = true
+    // peers identified before this service started (the bootstrap relay, typically) raised no event for us
+    for (const conn of libp2p.getConnections()) {
+      void this.components.libp2p.peerStore.get(conn.remotePeer).then(peer => {
+        this.onIdentify(new CustomEvent('peer:identify', { detail: { peerId: conn.remotePeer, protocols: peer.protocols } }))
+      }).catch(() => {})
+    }
     for (const channel of this.channels.values()) {
       if (channel.following || channel.ownerKey != null) this.subscribe(channel)
     }
@@ -245,6 +252,7 @@ class DefaultChannelsService implements ChannelsService {
         return TopicValidatorResult.Ignore
       }
     })
+    scoreTopic(pubsub, channel.topic)
     pubsub.subscribe(channel.topic)
     for (const relay of this.relays) void this.register(relay, [channel.topic])
   }

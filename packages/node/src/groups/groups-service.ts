@@ -18,6 +18,7 @@ import {
   MessageTooLargeError, NotAMemberError, NotAnAdminError
 } from '../errors.js'
 import { requestFrames, serveFrames } from '../stream-rpc.js'
+import { scoreTopic, unscoreTopic } from '../topic-score.js'
 import { HISTORY_PROTOCOL, type HistoryPageResult, type HistoryServer } from '../history-server.js'
 import { GroupSession } from './group-session.js'
 import { GroupStore, json, keys, str, type AppDb, type BatchOp, type GroupMeta, type MyChainRecord, type SeqWindow, type StoredMessage } from './group-store.js'
@@ -122,6 +123,8 @@ class DefaultGroupsService implements GroupsService {
     libp2p.addEventListener('peer:identify', this.onPeerIdentify)
     libp2p.addEventListener('peer:disconnect', this.onPeerDisconnect)
     this.started = true
+    // peers identified before this service started (the bootstrap relay, typically) raised no event for us
+    for (const conn of libp2p.getConnections()) void this.identifiedAlready(conn.remotePeer)
     this.timer = setInterval(() => { void this.tick() }, 1000)
     this.timer.unref?.()
     for (const session of this.sessions.values()) {
@@ -191,12 +194,14 @@ class DefaultGroupsService implements GroupsService {
         return TopicValidatorResult.Ignore
       }
     })
+    scoreTopic(pubsub, session.topic)
     pubsub.subscribe(session.topic)
   }
 
   private unsubscribe (session: GroupSession): void {
     this.components.pubsub.unsubscribe(session.topic)
     this.components.pubsub.topicValidators.delete(session.topic)
+    unscoreTopic(this.components.pubsub, session.topic)
   }
 
   private readonly onSubscriptionChange = (evt: CustomEvent<{ peerId: PeerId, subscriptions: Array<{ topic: string, subscribe: boolean }> }>): void => {
@@ -226,6 +231,13 @@ class DefaultGroupsService implements GroupsService {
     void this.registerWithRelay(peer, [...this.sessions.values()].filter(s => !s.meta.left).map(s => s.topic)).then(() => {
       for (const session of this.sessions.values()) this.maybeSyncWith(session, peer, true)
     })
+  }
+
+  private async identifiedAlready (peerId: PeerId): Promise<void> {
+    try {
+      const peer = await this.components.libp2p.peerStore.get(peerId)
+      if (peer.protocols.length > 0) this.onPeerIdentify(new CustomEvent('peer:identify', { detail: { peerId, protocols: peer.protocols } }))
+    } catch {}
   }
 
   private readonly onPeerDisconnect = (evt: CustomEvent<PeerId>): void => {
@@ -426,7 +438,10 @@ class DefaultGroupsService implements GroupsService {
       for (const peer of info.peers) {
         const peerId = peerIdFromPublicKey(peer.publicKey)
         if (peerId === this.myPeerId) continue
-        const targets: Array<string> = [peerId, ...peer.addrs.map(a => `${a}/p2p/${peerId}`)]
+        // an open connection first, then the invite's addresses: dialing a bare peer id we have no address for
+        // would wait on a DHT lookup
+        const connected = this.components.libp2p.getConnections().some(c => c.remotePeer.toString() === peerId)
+        const targets: Array<string> = [...(connected ? [peerId] : []), ...peer.addrs.map(a => `${a}/p2p/${peerId}`)]
         for (const target of targets) {
           try {
             const signal = AbortSignal.any([AbortSignal.timeout(Math.min(this.requestTimeout, Math.max(1, deadline - Date.now()))), ...(options?.signal != null ? [options.signal] : [])])
@@ -903,6 +918,10 @@ class DefaultGroupsService implements GroupsService {
     const chain = session.chains.get(keyId)
     if (chain == null) {
       // a sender key we have not received yet: keep the message until it comes, and ask for it
+      // a sender key we have not received yet: keep the message until it comes, and ask for it — but only for an
+      // epoch our log knows, or anyone could make every member ask the whole group for keys that do not exist
+      // (a member that is behind on the log learns it from the sender keys' retries, which carry the log's tail)
+      if (!session.epochs.has(toHex(cipher.body.epoch))) return TopicValidatorResult.Ignore
       await this.store.db.put(keys.pending(session.gid, keyId, hash), data)
       this.noteMissingKey(session, cipher.body.epoch)
       return TopicValidatorResult.Accept
@@ -1019,8 +1038,11 @@ class DefaultGroupsService implements GroupsService {
     if (control == null) return TopicValidatorResult.Accept
     const sender = toHex(control.sender)
     if (control.logEntries.length > 0) {
+      const lengthBefore = session.log.length
       try {
         await this.mergeEntries(session, control.logEntries)
+        // messages of an epoch we did not know were ignored: fetch them now that we know it
+        if (session.log.length > lengthBefore) this.scheduleGapFetch(session)
       } catch (err) {
         this.log('group %s: log update refused: %s', session.gid, (err as Error).message)
         return TopicValidatorResult.Reject

@@ -5,6 +5,7 @@ import {
   RegistrationResponse, SignatureVerifier, StoreResponse, verifyTopicRegistration
 } from '@kith/protocol'
 import { serveFrames } from '../stream-rpc.js'
+import { scoreTopic } from '../topic-score.js'
 import { RelayStore, type Registration } from './relay-store.js'
 import type { AppDb } from '../groups/group-store.js'
 import type { ComponentLogger, Connection, Libp2p, Logger, PrivateKey, Startable, Stream } from '@libp2p/interface'
@@ -160,6 +161,7 @@ class DefaultRelayService implements RelayService {
 
   private carry (topic: string): void {
     this.components.pubsub.topicValidators.set(topic, async (peer, msg) => this.accept(topic, peer.toString(), [msg.data], false))
+    scoreTopic(this.components.pubsub, topic)
     this.components.pubsub.subscribe(topic)
   }
 
