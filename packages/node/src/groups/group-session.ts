@@ -37,6 +37,9 @@ export class GroupSession {
   /** senders whose seq window moved since the last receipt */
   readonly receiptDue = new Set<string>()
   receiptTimer?: ReturnType<typeof setTimeout>
+  /** sender keys received and not yet acknowledged: hex sender → the key to ack */
+  readonly acksDue = new Map<string, { epoch: Uint8Array, senderKeyId: Uint8Array }>()
+  ackTimer?: ReturnType<typeof setTimeout>
   gapTimer?: ReturnType<typeof setTimeout>
   flushing = false
   /** a send arrived while a flush was running */

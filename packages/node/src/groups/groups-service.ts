@@ -57,9 +57,11 @@ export interface GroupsComponents {
 export interface GroupsService extends GroupsApi, Startable {}
 
 const MAX_KEY_RETRY_MS = 30_000
+/** long enough for a busy group's acks to come back before the first resend */
+const KEY_RETRY_FIRST_MS = 3_000
 const KEY_REQUEST_MIN_MS = 2_000
 const HISTORY_PAGES_MAX = 100
-const KEY_LOG_TAIL = 16
+const KEY_LOG_TAIL = 4
 const SEEN_CACHE = 10_000
 
 type Origin = 'gossip' | 'history'
@@ -146,6 +148,7 @@ class DefaultGroupsService implements GroupsService {
     libp2p.removeEventListener('peer:disconnect', this.onPeerDisconnect)
     for (const session of this.sessions.values()) {
       clearTimeout(session.receiptTimer)
+      clearTimeout(session.ackTimer)
       clearTimeout(session.gapTimer)
       pubsub.topicValidators.delete(session.topic)
       // let work in progress finish writing before the store closes
@@ -744,7 +747,8 @@ class DefaultGroupsService implements GroupsService {
     const now = this.components.now()
     const other = [...state.members.keys()].find(k => k !== this.me)
     const inviteSecret = extra.inviteSecret != null && equals(identityFromSeed(extra.inviteSecret).publicKey, state.invitePublicKey) ? toHex(extra.inviteSecret) : undefined
-    const meta: GroupMeta = { groupId: gid, inviteSecret, direct: state.direct, peer: state.direct && other != null ? this.peerIdOf(other) : undefined, mySeq: 0, lastSeenAt: 0, left: false, createdAt: now }
+    // nothing from before we joined can be read: history starts a little before now
+    const meta: GroupMeta = { groupId: gid, inviteSecret, direct: state.direct, peer: state.direct && other != null ? this.peerIdOf(other) : undefined, mySeq: 0, lastSeenAt: now, left: false, createdAt: now }
     const ops: BatchOp[] = entries.map((e, i) => ({ type: 'put', key: keys.log(gid, i), value: e }))
     ops.push({ type: 'put', key: keys.topic(groupTopicOf(state)), value: str(gid) })
     if (meta.direct && meta.peer != null) ops.push({ type: 'put', key: keys.direct(meta.peer), value: str(gid) })
@@ -752,7 +756,8 @@ class DefaultGroupsService implements GroupsService {
     const session = await this.openSession(meta, entries)
     await session.run(async () => { await this.rotate(session) })
     this.emit('group:joined', { groupId: gid })
-    for (const conn of this.components.libp2p.getConnections()) this.maybeSyncWith(session, conn.remotePeer.toString())
+    // keys sent before we subscribed are in the history of the members (and relays) in reach; two are enough
+    for (const peer of this.syncSources(session).slice(0, 2)) this.maybeSyncWith(session, peer)
     return session
   }
 
@@ -780,6 +785,8 @@ class DefaultGroupsService implements GroupsService {
     const base = truncateFrom != null ? foldLog(session.log.slice(0, truncateFrom), this.verifier) : session.state
     if (Number(parsed[start].entry.index) !== base.length) {
       this.log('group %s: log update does not follow our log (index %d, we have %d)', session.gid, parsed[start].entry.index, base.length)
+      // we are further behind than the update reaches: the updates we missed are in any member's history
+      this.scheduleGapFetch(session)
       return
     }
     const dropped = truncateFrom != null ? session.log.slice(truncateFrom) : []
@@ -850,7 +857,7 @@ class DefaultGroupsService implements GroupsService {
     for (const m of targets) {
       const r = session.keyRetries.get(m) ?? { attempts: 0, nextAt: 0 }
       const attempts = r.attempts + 1
-      session.keyRetries.set(m, { attempts, nextAt: now + Math.min(MAX_KEY_RETRY_MS, 1000 * 2 ** (attempts - 1)) })
+      session.keyRetries.set(m, { attempts, nextAt: now + Math.min(MAX_KEY_RETRY_MS, KEY_RETRY_FIRST_MS * 2 ** (attempts - 1)) })
     }
     // the log's tail rides along: a member that missed a membership update (sent before it subscribed, or while
     // it was away) learns the epoch from the key's retries instead of losing it for good
@@ -1018,13 +1025,37 @@ class DefaultGroupsService implements GroupsService {
     session.receiptTimer.unref?.()
   }
 
+  private scheduleAcks (session: GroupSession): void {
+    if (session.ackTimer != null) return
+    session.ackTimer = setTimeout(() => {
+      session.ackTimer = undefined
+      if (!this.started) return
+      void session.run(async () => {
+        const due = [...session.acksDue].filter(([member]) => session.isMember(member))
+        session.acksDue.clear()
+        if (due.length === 0) return
+        const acks = new Map(due)
+        await this.publish(session, sealControl(this.identity, session.groupId, this.recipients([...acks.keys()]), (r) => ({ keyAck: acks.get(toHex(r)) }), this.components.now()))
+      }).catch(err => { this.log('group %s: acks failed: %s', session.gid, (err as Error).message) })
+    }, this.receiptDelay / 2)
+    session.ackTimer.unref?.()
+  }
+
   private scheduleGapFetch (session: GroupSession): void {
     if (session.gapTimer != null) return
     session.gapTimer = setTimeout(() => {
       session.gapTimer = undefined
-      for (const conn of this.components.libp2p.getConnections()) this.maybeSyncWith(session, conn.remotePeer.toString(), true)
+      // two members (or relays) in reach are enough to fill a gap; asking every peer multiplies the same pages
+      for (const peer of this.syncSources(session).slice(0, 2)) this.maybeSyncWith(session, peer, true)
     }, 2000)
     session.gapTimer.unref?.()
+  }
+
+  /** connected relays first, then connected members, in random order */
+  private syncSources (session: GroupSession): string[] {
+    const connected = [...new Set(this.components.libp2p.getConnections().map(c => c.remotePeer.toString()))]
+    const members = connected.filter(p => !this.relays.has(p) && session.isMember(this.hexOfPeer(p) ?? '')).sort(() => Math.random() - 0.5)
+    return [...connected.filter(p => this.relays.has(p)), ...members]
   }
 
   private async onSealed (session: GroupSession, sealed: DecodedSealed): Promise<TopicValidatorResult> {
@@ -1083,8 +1114,11 @@ class DefaultGroupsService implements GroupsService {
       await this.store.db.put(keys.chain(session.gid, keyId), str(serializeChain(chain)))
       session.keyRequest?.epochs.delete(toHex(key.epoch))
     }
-    // acknowledged every time: the ack may have been lost, and the sender keeps resending until it hears one
-    await this.publish(session, sealControl(this.identity, session.groupId, this.recipients([senderHex]), { keyAck: { epoch: key.epoch, senderKeyId: key.senderKeyId } }, this.components.now()))
+    // acknowledged every time (the ack may have been lost, and the sender keeps resending until it hears one), in
+    // one batch for all the keys that came in together: after a membership change every member sends a key to
+    // every other, and one ack message each would make that n² messages
+    session.acksDue.set(senderHex, { epoch: key.epoch, senderKeyId: key.senderKeyId })
+    this.scheduleAcks(session)
     const chain = session.chains.get(keyId)
     for await (const [pendingKey, data] of this.store.entries(keys.pendingRange(session.gid, keyId))) {
       await this.store.db.del(pendingKey)
