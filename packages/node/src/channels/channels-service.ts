@@ -85,7 +85,10 @@ export interface ChannelsApi {
   addAdmin (channelId: string, peerId: string, options?: AbortOptions): Promise<ChannelInfo>
   removeAdmin (channelId: string, peerId: string, options?: AbortOptions): Promise<ChannelInfo>
   exportKey (channelId: string): Promise<{ channelId: string, key: string }>
-  post (channelId: string, post: NewPost, options?: AbortOptions): Promise<{ postId: string, acks: number }>
+  /** take a channel's key (from `exportKey`) to post with it here, and fetch its description from peers in reach */
+  importKey (channelId: string, key: string, options?: AbortOptions): Promise<ChannelInfo>
+  /** with minAcks, keeps handing the post to peers until that many confirmed they stored it, or the signal fires */
+  post (channelId: string, post: NewPost, options?: AbortOptions & { minAcks?: number }): Promise<{ postId: string, acks: number }>
   editPost (postId: string, text: string, options?: AbortOptions): Promise<void>
   deletePost (postId: string, options?: AbortOptions): Promise<void>
   follow (channelId: string, options?: AbortOptions): Promise<ChannelInfo>
@@ -336,6 +339,9 @@ class DefaultChannelsService implements ChannelsService {
         { type: 'put', key: keys.expiry(post.timestamp, c, post.postId), value: new Uint8Array(0) }
       ]
       if (post.media != null) ops.push({ type: 'put', key: keys.mediaRef(post.media.cid, post.postId), value: new Uint8Array(0) })
+      // an author's seq continues from the highest seen, so a key used on another machine (kith publish) goes on
+      const seqKey = keys.seq(c, toHex(post.author))
+      if (Number(await this.store.getString(seqKey) ?? '0') < Number(post.seq)) ops.push({ type: 'put', key: seqKey, value: utf8(String(post.seq)) })
       await this.store.db.batch(ops)
       if (post.media != null) void this.fetchMedia(post)
       this.emit('channel:post' as any, { channelId: c, postId: post.postId })
@@ -474,6 +480,29 @@ class DefaultChannelsService implements ChannelsService {
     return { channelId: channel.id, key: toHex(channel.ownerKey.seed) }
   }
 
+  async importKey (channelId: string, key: string, options?: AbortOptions): Promise<ChannelInfo> {
+    const channel = this.known(channelId)
+    let identity: Identity
+    try {
+      identity = identityFromSeed(fromHex(key))
+    } catch {
+      throw new InvalidArgumentError('not a channel key')
+    }
+    if (toHex(identity.publicKey) !== toHex(channel.channelId)) throw new InvalidArgumentError(`that key is not the key of channel ${channel.id}`)
+    channel.ownerKey = identity
+    await this.store.db.put(keys.key(channel.id), json({ seed: toHex(identity.seed) }))
+    this.subscribe(channel)
+    if (channel.meta == null) {
+      const peers = [...new Set([...this.relays, ...this.components.libp2p.getConnections().map(c => c.remotePeer.toString())])].slice(0, 8)
+      await Promise.all(peers.map(async peer => this.syncFrom(channel, peer).catch(() => {})))
+    }
+    if (channel.meta == null) {
+      const meta = await this.directory.lookup(channel.channelId, options)
+      if (meta != null) await this.run(channel, async () => this.apply(channel, 'meta', meta.bytes))
+    }
+    return this.info(channel.id)
+  }
+
   /** the key this node posts with: the channel's own key, or its peer key when it is one of the admins */
   private authorKey (channel: ChannelState): Identity {
     if (channel.ownerKey != null) return channel.ownerKey
@@ -481,7 +510,7 @@ class DefaultChannelsService implements ChannelsService {
     throw new NotAnAdminError('only the channel\'s owner and admins can post')
   }
 
-  async post (channelId: string, post: NewPost, options?: AbortOptions): Promise<{ postId: string, acks: number }> {
+  async post (channelId: string, post: NewPost, options?: AbortOptions & { minAcks?: number }): Promise<{ postId: string, acks: number }> {
     const channel = this.known(channelId)
     const author = this.authorKey(channel)
     const kind = KIND_OF[post.kind]
@@ -512,7 +541,14 @@ class DefaultChannelsService implements ChannelsService {
     await this.store.db.put(seqKey, utf8(String(seq)))
     const result = await this.run(channel, async () => this.apply(channel, 'post', bytes))
     if (result !== TopicValidatorResult.Accept) throw new InvalidArgumentError('the post was refused')
-    const acks = await this.broadcast(channel, 'post', bytes)
+    const acked = new Set<string>()
+    let acks = await this.broadcast(channel, 'post', bytes, acked)
+    const wanted = options?.minAcks ?? 0
+    while (acks < wanted && options?.signal?.aborted !== true) {
+      // peers come and go (a relay reconnecting, a follower starting): keep offering it to those that have not stored it
+      await new Promise(resolve => setTimeout(resolve, 1000))
+      acks += await pushStore(this.components.libp2p, channel.topic, [encodeChannelWire('post', bytes)], this.requestTimeout, this.log, acked)
+    }
     return { postId: channelPostId(bytes), acks }
   }
 
@@ -535,14 +571,14 @@ class DefaultChannelsService implements ChannelsService {
   }
 
   /** gossip a record, and hand it to every relay and follower in reach that stores it; returns how many stored it */
-  private async broadcast (channel: ChannelState, kind: ChannelWireKind, bytes: Uint8Array): Promise<number> {
+  private async broadcast (channel: ChannelState, kind: ChannelWireKind, bytes: Uint8Array, acked: Set<string> = new Set()): Promise<number> {
     const wire = encodeChannelWire(kind, bytes)
     try {
       await this.components.pubsub.publish(channel.topic, wire)
     } catch (err) {
       this.log('channel %s: publish failed: %s', channel.id, (err as Error).message)
     }
-    return pushStore(this.components.libp2p, channel.topic, [wire], this.requestTimeout, this.log)
+    return pushStore(this.components.libp2p, channel.topic, [wire], this.requestTimeout, this.log, acked)
   }
 
   // ---------------------------------------------------------------- API: following
