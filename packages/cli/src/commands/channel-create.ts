@@ -1,0 +1,17 @@
+// kith channel create NAME [--description TEXT] [--category C] [--language L]
+import { ApiClient } from '../api/client.ts'
+import { defineCommand, output } from '../cli.ts'
+
+export default defineCommand({
+  name: 'channel create',
+  usage: 'channel create NAME [--description TEXT] [--category C] [--language L]',
+  summary: 'Creates a channel owned by this node and prints {"channelId"}. Followers find it with kith channel search.',
+  optionsHelp: '  --description TEXT   what the channel is about\n  --category C         e.g. news, health, sport\n  --language L         a BCP 47 tag, e.g. fr',
+  options: { description: { type: 'string' }, category: { type: 'string' }, language: { type: 'string' } },
+  args: ['NAME...'],
+  async run ({ dataDir, json, values, positionals: [name] }) {
+    const api = await ApiClient.open(dataDir)
+    const res = await api.post<{ channelId: string }>('/v1/channels', { name, description: values.description, category: values.category, language: values.language })
+    output(json, res, () => `Created channel ${JSON.stringify(name)}: ${res.channelId}`)
+  }
+})
