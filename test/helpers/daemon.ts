@@ -1,4 +1,4 @@
-// Real `kith daemon` processes on real data folders in os.tmpdir(), and the `kith` CLI run against them.
+// Real `kith daemon` and `kith relay` processes on real data folders in os.tmpdir(), and the `kith` CLI run against them.
 import { spawn, type ChildProcess } from 'node:child_process'
 import { mkdtemp, readFile, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
@@ -65,6 +65,8 @@ export interface Ready {
 export interface StartDaemonOptions {
   /** extra daemon arguments, after --data DIR --listen /ip4/127.0.0.1/tcp/0 --no-mdns */
   args?: string[]
+  /** listen addresses instead of /ip4/127.0.0.1/tcp/0 (e.g. ['/p2p-circuit'] for a daemon reachable only through a relay) */
+  listen?: string[]
   /** an existing data folder (default: a new one in os.tmpdir()) */
   dataDir?: string
   env?: Record<string, string | undefined>
@@ -95,13 +97,20 @@ export interface Daemon {
   stop (signal?: NodeJS.Signals): Promise<{ code: number | null, signal: NodeJS.Signals | null }>
 }
 
-const running = new Set<Daemon>()
+const running = new Set<{ process: ChildProcess, stop: () => Promise<unknown> }>()
 const tempDirs = new Set<string>()
 
-export async function startDaemon (options: StartDaemonOptions = {}): Promise<Daemon> {
-  const dataDir = options.dataDir ?? await makeDataDir()
-  const child = spawn(process.execPath, [KITH_BIN, 'daemon', '--data', dataDir,
-    '--listen', '/ip4/127.0.0.1/tcp/0', '--no-mdns', ...(options.args ?? [])], {
+interface Spawned<R> {
+  child: ChildProcess
+  ready: R
+  stdout (): string
+  stderr (): string
+  exited: Promise<{ code: number | null, signal: NodeJS.Signals | null }>
+}
+
+/** Spawns `kith ...argv` and waits for its first stdout line, the JSON ready line */
+async function spawnUntilReady<R> (what: string, argv: string[], options: { env?: Record<string, string | undefined>, timeout?: number }): Promise<Spawned<R>> {
+  const child = spawn(process.execPath, [KITH_BIN, ...argv], {
     cwd: REPO_ROOT,
     env: { ...process.env, ...options.env },
     stdio: ['ignore', 'pipe', 'pipe']
@@ -111,17 +120,17 @@ export async function startDaemon (options: StartDaemonOptions = {}): Promise<Da
   child.stdout.setEncoding('utf8').on('data', (s: string) => { stdout += s })
   child.stderr.setEncoding('utf8').on('data', (s: string) => {
     stderr += s
-    if (process.env.KITH_TEST_DEBUG != null) process.stderr.write(`[daemon ${child.pid}] ${s}`)
+    if (process.env.KITH_TEST_DEBUG != null) process.stderr.write(`[${what} ${child.pid}] ${s}`)
   })
   const exited = new Promise<{ code: number | null, signal: NodeJS.Signals | null }>(resolve => {
     child.on('exit', (code, signal) => resolve({ code, signal }))
   })
 
   const timeout = options.timeout ?? 30_000
-  const ready = await new Promise<Ready>((resolve, reject) => {
+  const ready = await new Promise<R>((resolve, reject) => {
     const timer = setTimeout(() => {
       child.kill('SIGKILL')
-      reject(new Error(`daemon not ready after ${timeout} ms\nstdout: ${stdout}\nstderr: ${stderr}`))
+      reject(new Error(`${what} not ready after ${timeout} ms\nstdout: ${stdout}\nstderr: ${stderr}`))
     }, timeout)
     const onData = (): void => {
       const nl = stdout.indexOf('\n')
@@ -140,9 +149,17 @@ export async function startDaemon (options: StartDaemonOptions = {}): Promise<Da
     child.stdout.on('data', onData)
     void exited.then(({ code, signal }) => {
       clearTimeout(timer)
-      reject(new Error(`daemon exited (code ${code}, signal ${signal}) before ready\nstdout: ${stdout}\nstderr: ${stderr}`))
+      reject(new Error(`${what} exited (code ${code}, signal ${signal}) before ready\nstdout: ${stdout}\nstderr: ${stderr}`))
     })
   })
+  return { child, ready, stdout: () => stdout, stderr: () => stderr, exited }
+}
+
+export async function startDaemon (options: StartDaemonOptions = {}): Promise<Daemon> {
+  const dataDir = options.dataDir ?? await makeDataDir()
+  const listen = (options.listen ?? ['/ip4/127.0.0.1/tcp/0']).flatMap(a => ['--listen', a])
+  const { child, ready, stdout, stderr, exited } = await spawnUntilReady<Ready>('daemon',
+    ['daemon', '--data', dataDir, ...listen, '--no-mdns', ...(options.args ?? [])], options)
 
   const info = JSON.parse(await readFile(join(dataDir, 'api.json'), 'utf8'))
 
@@ -154,8 +171,8 @@ export async function startDaemon (options: StartDaemonOptions = {}): Promise<Da
     token: info.token,
     ready,
     process: child,
-    stdout: () => stdout,
-    stderr: () => stderr,
+    stdout,
+    stderr,
     exited,
     run: async (cliArgs, runOptions) => runKith(withData(cliArgs, dataDir), runOptions),
     json: async (cliArgs, runOptions) => {
@@ -176,6 +193,105 @@ export async function startDaemon (options: StartDaemonOptions = {}): Promise<Da
   return daemon
 }
 
+export interface RelayReady {
+  event: 'ready'
+  peerId: string
+  addrs: string[]
+  /** the local API's URL, or null without --api-port */
+  api: string | null
+  /** http://127.0.0.1:N/metrics, or null without --metrics-port */
+  metrics: string | null
+}
+
+export interface StartRelayOptions {
+  /** extra relay arguments, after --data DIR --listen … --no-mdns */
+  args?: string[]
+  /** listen addresses (default /ip4/127.0.0.1/tcp/0) */
+  listen?: string[]
+  /** an existing data folder (default: a new one in os.tmpdir()) */
+  dataDir?: string
+  env?: Record<string, string | undefined>
+  /** how long to wait for the ready line (default 30 s) */
+  timeout?: number
+}
+
+export interface Relay {
+  dataDir: string
+  peerId: string
+  addrs: string[]
+  ready: RelayReady
+  process: ChildProcess
+  stdout (): string
+  stderr (): string
+  exited: Promise<{ code: number | null, signal: NodeJS.Signals | null }>
+  /** GET the metrics URL: status, content type and body */
+  scrape (): Promise<{ status: number, contentType: string, text: string }>
+  /** one sample of the Prometheus text, e.g. metric('kith_relay_stored_messages') or with labels '{reason="quota"}' */
+  metric (name: string): Promise<number | undefined>
+  stop (signal?: NodeJS.Signals): Promise<{ code: number | null, signal: NodeJS.Signals | null }>
+}
+
+/** Runs `kith relay --data DIR --listen /ip4/127.0.0.1/tcp/0 --no-mdns --metrics-port 0 ...args` */
+export async function startRelay (options: StartRelayOptions = {}): Promise<Relay> {
+  const dataDir = options.dataDir ?? await makeDataDir()
+  const listen = (options.listen ?? ['/ip4/127.0.0.1/tcp/0']).flatMap(a => ['--listen', a])
+  const args = options.args ?? []
+  const { child, ready, stdout, stderr, exited } = await spawnUntilReady<RelayReady>('relay',
+    ['relay', '--data', dataDir, ...listen, '--no-mdns', ...(args.includes('--metrics-port') ? [] : ['--metrics-port', '0']), ...args], options)
+  const scrape = async (): Promise<{ status: number, contentType: string, text: string }> => {
+    if (ready.metrics == null) throw new Error('this relay serves no metrics')
+    const res = await fetch(ready.metrics)
+    return { status: res.status, contentType: res.headers.get('content-type') ?? '', text: await res.text() }
+  }
+  const relay: Relay = {
+    dataDir,
+    peerId: ready.peerId,
+    addrs: ready.addrs,
+    ready,
+    process: child,
+    stdout,
+    stderr,
+    exited,
+    scrape,
+    metric: async (name) => {
+      const { text } = await scrape()
+      return parseMetric(text, name)
+    },
+    stop: async (signal = 'SIGTERM') => {
+      if (child.exitCode == null && child.signalCode == null) child.kill(signal)
+      const res = await exited
+      running.delete(relay)
+      return res
+    }
+  }
+  running.add(relay)
+  return relay
+}
+
+/** The value of the sample `name` (with its labels, if any, as written: 'x_total{reason="quota"}') in Prometheus text */
+export function parseMetric (text: string, name: string): number | undefined {
+  for (const line of text.split('\n')) {
+    if (line.startsWith('#')) continue
+    const sp = line.lastIndexOf(' ')
+    if (sp > 0 && line.slice(0, sp) === name) return Number(line.slice(sp + 1))
+  }
+  return undefined
+}
+
+/** A TCP port that was free a moment ago on 127.0.0.1 (for a process that must come back on the same port) */
+export async function freePort (): Promise<number> {
+  const { createServer } = await import('node:net')
+  return new Promise((resolve, reject) => {
+    const server = createServer()
+    server.once('error', reject)
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address()
+      const port = typeof address === 'object' && address != null ? address.port : 0
+      server.close(() => resolve(port))
+    })
+  })
+}
+
 /** A multiaddr of the daemon that others can dial (ends with /p2p/PEER_ID) */
 export function dialAddr (d: { peerId: string, addrs: string[] }): string {
   const addr = d.addrs.find(a => a.includes('/127.0.0.1/tcp/') && !a.includes('/ws')) ?? d.addrs[0]
@@ -183,7 +299,7 @@ export function dialAddr (d: { peerId: string, addrs: string[] }): string {
   return addr.includes('/p2p/') ? addr : `${addr}/p2p/${d.peerId}`
 }
 
-/** Stops every daemon still running (SIGTERM, then SIGKILL after 10 s) and removes the data folders made here */
+/** Stops every daemon and relay still running (SIGTERM, then SIGKILL after 10 s) and removes the data folders made here */
 export async function cleanupDaemons (): Promise<void> {
   await Promise.all([...running].map(async d => {
     const t = setTimeout(() => d.process.kill('SIGKILL'), 10_000)

@@ -29,7 +29,11 @@ export const commonOptions = {
   help: { type: 'boolean', short: 'h', default: false }
 } as const satisfies OptionsConfig
 
-export const commonHelp = `  --data DIR   the daemon's data folder (default: $KITH_DATA, then ~/.kith)
+export const VERSION = '0.1.0'
+
+export const DATA_HELP = `  --data DIR   the daemon's data folder (default: $KITH_DATA, then ~/.kith)`
+
+export const commonHelp = `${DATA_HELP}
   --json       print one JSON value on stdout
   -h, --help   show this help`
 
@@ -54,6 +58,10 @@ export interface CommandSpec<O extends OptionsConfig> {
   summary: string
   /** extra help lines for the options of this command */
   optionsHelp?: string
+  /** the help line of --data when this command's data folder is not the daemon's (see DATA_HELP) */
+  dataHelp?: string
+  /** the data folder when --data is not given (default: resolveDataDir's) */
+  defaultDataDir?: () => string
   options?: O
   /** names of the required positionals, in order; a trailing "..." on the last one takes the rest */
   args?: string[]
@@ -71,13 +79,14 @@ export function resolveDataDir (data?: string): string {
   return resolve(dir)
 }
 
-export function helpText (spec: { usage: string, summary: string, optionsHelp?: string }): string {
+export function helpText (spec: { usage: string, summary: string, optionsHelp?: string, dataHelp?: string }): string {
+  const common = spec.dataHelp != null ? commonHelp.replace(DATA_HELP, spec.dataHelp) : commonHelp
   return `Usage: kith ${spec.usage}
 
 ${spec.summary}
 
 Options:
-${spec.optionsHelp != null ? spec.optionsHelp.replace(/\n$/, '') + '\n' : ''}${commonHelp}
+${spec.optionsHelp != null ? spec.optionsHelp.replace(/\n$/, '') + '\n' : ''}${common}
 `
 }
 
@@ -118,7 +127,7 @@ export function defineCommand<O extends OptionsConfig = Record<never, never>> (s
       const code = await spec.run({
         values,
         positionals,
-        dataDir: resolveDataDir(values.data),
+        dataDir: values.data == null && spec.defaultDataDir != null ? resolve(spec.defaultDataDir()) : resolveDataDir(values.data),
         json: values.json === true
       })
       return code ?? 0

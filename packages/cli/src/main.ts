@@ -2,12 +2,14 @@
 // through the local API (DIR/api.json). Command modules are loaded lazily: a client command never loads libp2p.
 import '../../node/src/polyfill.ts'
 import { ApiError, DaemonNotRunningError } from './api/client.ts'
-import { CliError, type Command } from './cli.ts'
+import { CliError, VERSION, type Command } from './cli.ts'
 
 type Loader = () => Promise<{ default: Command }>
 
 const COMMANDS: Record<string, { summary: string, load: Loader }> = {
   daemon: { summary: 'run a Kith node and its local API', load: async () => import('./commands/daemon.ts') },
+  relay: { summary: 'run a relay: circuit relay, store-and-forward of group topics, metrics', load: async () => import('./commands/relay.ts') },
+  'relay stats': { summary: "a running relay's counters", load: async () => import('./commands/relay-stats.ts') },
   id: { summary: "this node's peer id and addresses", load: async () => import('./commands/id.ts') },
   peers: { summary: 'the connected peers', load: async () => import('./commands/peers.ts') },
   'peers connect': { summary: 'dial a peer by multiaddr', load: async () => import('./commands/peers-connect.ts') },
@@ -28,6 +30,8 @@ const COMMANDS: Record<string, { summary: string, load: Loader }> = {
 
 const USAGES: Record<string, string> = {
   daemon: 'daemon [--listen MULTIADDR]... [--api-port N] [--no-mdns] ...',
+  relay: 'relay [--listen MULTIADDR]... [--retention 30d] ...',
+  'relay stats': 'relay stats',
   id: 'id',
   peers: 'peers',
   'peers connect': 'peers connect MULTIADDR',
@@ -54,7 +58,8 @@ function usage (prefix?: string): string {
 Commands:
 ${names.map(n => `  kith ${USAGES[n].padEnd(width)}  ${COMMANDS[n].summary}`).join('\n')}
 
-Every command takes --data DIR (default: $KITH_DATA, then ~/.kith), --json and --help.
+Every command takes --data DIR (default: $KITH_DATA, then ~/.kith; for kith relay and kith relay stats:
+$KITH_RELAY_DATA, then ~/.kith-relay), --json and --help.
 `
 }
 
@@ -72,7 +77,7 @@ export async function main (argv: string[]): Promise<number> {
     return 0
   }
   if (first === '--version' || first === '-v') {
-    process.stdout.write('kith 0.1.0\n')
+    process.stdout.write(`kith ${VERSION}\n`)
     return 0
   }
 

@@ -1,5 +1,5 @@
-// The daemon's local API: HTTP for commands, a WebSocket at /v1/events for live events.
-// Listens on 127.0.0.1 only; every request carries the bearer token written to DIR/api.json (mode 0600).
+// The local API of `kith daemon` (and of `kith relay`, see relay-api.ts): HTTP for commands, a WebSocket at
+// /v1/events for live events. Listens on 127.0.0.1 only; every request carries the bearer token written to DIR/api.json (mode 0600).
 import { randomBytes, timingSafeEqual, createHash } from 'node:crypto'
 import { open, rename, unlink } from 'node:fs/promises'
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
@@ -9,6 +9,8 @@ import { WebSocketServer, type WebSocket } from 'ws'
 import type { KithNode, KithNodeEvents } from '@kith/node'
 import { API_FILE } from './client.ts'
 
+type Log = (level: 'debug' | 'info' | 'warn' | 'error', msg: string, fields?: Record<string, unknown>) => void
+
 export const MAX_BODY_BYTES = 1024 * 1024
 
 export interface ApiServerOptions {
@@ -17,7 +19,7 @@ export interface ApiServerOptions {
   /** where api.json is written (and removed by close) */
   dataDir: string
   /** structured log sink; default none */
-  log?: (level: 'debug' | 'info' | 'warn' | 'error', msg: string, fields?: Record<string, unknown>) => void
+  log?: Log
 }
 
 export interface ApiServer {
@@ -42,7 +44,7 @@ const EVENT_NAMES = Object.keys({
 const MAX_WS_BUFFERED = 8 * 1024 * 1024
 const WS_PING_INTERVAL = 30_000
 
-class HttpError extends Error {
+export class HttpError extends Error {
   readonly status: number
   constructor (status: number, name: string, message: string) {
     super(message)
@@ -51,18 +53,18 @@ class HttpError extends Error {
   }
 }
 
-const badArg = (message: string): HttpError => new HttpError(400, 'InvalidArgumentError', message)
+export const badArg = (message: string): HttpError => new HttpError(400, 'InvalidArgumentError', message)
 
-interface Request {
+export interface Request {
   params: Record<string, string>
   query: URLSearchParams
   body: any
   signal: AbortSignal
 }
 
-type Handler = (req: Request) => Promise<unknown>
+export type Handler = (req: Request) => Promise<unknown>
 
-interface Route {
+export interface Route {
   method: string
   pattern: RegExp
   keys: string[]
@@ -71,7 +73,7 @@ interface Route {
   handler: Handler
 }
 
-function route (method: string, path: string, handler: Handler): Route {
+export function route (method: string, path: string, handler: Handler): Route {
   const keys: string[] = []
   const pattern = new RegExp('^' + path.replace(/:(\w+)/g, (_, k: string) => { keys.push(k); return '([^/]+)' }) + '/?$')
   return { method, pattern, keys, body: method === 'POST' || method === 'PUT' || method === 'PATCH', handler }
@@ -91,7 +93,7 @@ function limit (query: URLSearchParams): number | undefined {
   return Number(v)
 }
 
-function routes (node: KithNode): Route[] {
+function nodeRoutes (node: KithNode): Route[] {
   const g = node.groups
   const peerInfo = (): { peerId: string, addrs: string[] } => ({ peerId: node.peerId, addrs: node.getMultiaddrs() })
   return [
@@ -223,12 +225,34 @@ async function writePrivateJson (file: string, value: unknown): Promise<void> {
   }
 }
 
+/** Something that emits the events the WebSocket /v1/events forwards (a KithNode, a relay node's events) */
+export interface EventSource {
+  addEventListener (type: string, listener: (evt: any) => void): void
+  removeEventListener (type: string, listener: (evt: any) => void): void
+}
+
+export interface HttpApiOptions extends ApiServerOptions {
+  routes: Route[]
+  /** forwarded as `{"event","detail"}` frames on the WebSocket /v1/events */
+  events?: { source: EventSource, names: readonly string[] }
+}
+
+/** The daemon's local API: the node's routes and every node event on /v1/events */
 export async function startApiServer (node: KithNode, options: ApiServerOptions): Promise<ApiServer> {
+  return startHttpApi({ ...options, routes: nodeRoutes(node), events: { source: node as EventSource, names: EVENT_NAMES } })
+}
+
+/**
+ * A local API on 127.0.0.1 serving `routes` (JSON in and out) and, with `events`, a WebSocket at /v1/events, behind
+ * a random bearer token; writes `{url, token, pid}` to DIR/api.json (mode 0600) once listening, removes it on close.
+ */
+export async function startHttpApi (options: HttpApiOptions): Promise<ApiServer> {
   const { dataDir } = options
   const port = options.port ?? 0
   const log = options.log ?? (() => {})
   const token = randomBytes(32).toString('base64url')
-  const table = routes(node)
+  const table = options.routes
+  const eventNames = options.events?.names ?? []
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1')
@@ -237,7 +261,7 @@ export async function startApiServer (node: KithNode, options: ApiServerOptions)
         { 'www-authenticate': 'Bearer' })
       return
     }
-    if (url.pathname === '/v1/events' || url.pathname === '/v1/events/') {
+    if (options.events != null && (url.pathname === '/v1/events' || url.pathname === '/v1/events/')) {
       sendError(res, 426, 'UpgradeRequiredError', '/v1/events is a WebSocket', { upgrade: 'websocket' })
       return
     }
@@ -321,7 +345,7 @@ export async function startApiServer (node: KithNode, options: ApiServerOptions)
       reject(401, 'UnauthorizedError', 'missing or wrong token (Authorization: Bearer, or ?token=)')
       return
     }
-    if (url.pathname !== '/v1/events' && url.pathname !== '/v1/events/') {
+    if (options.events == null || (url.pathname !== '/v1/events' && url.pathname !== '/v1/events/')) {
       reject(404, 'NotFoundError', `no WebSocket at ${url.pathname}`)
       return
     }
@@ -344,8 +368,8 @@ export async function startApiServer (node: KithNode, options: ApiServerOptions)
   }, WS_PING_INTERVAL)
   pinger.unref()
 
-  const listeners = new Map<keyof KithNodeEvents, (evt: Event) => void>()
-  for (const name of EVENT_NAMES) {
+  const listeners = new Map<string, (evt: Event) => void>()
+  for (const name of eventNames) {
     const listener = (evt: Event): void => {
       if (wss.clients.size === 0) return
       const frame = JSON.stringify({ event: name, detail: (evt as CustomEvent).detail ?? null })
@@ -360,11 +384,11 @@ export async function startApiServer (node: KithNode, options: ApiServerOptions)
       }
     }
     listeners.set(name, listener)
-    node.addEventListener(name, listener as any)
+    options.events?.source.addEventListener(name, listener)
   }
 
   const removeListeners = (): void => {
-    for (const [name, listener] of listeners) node.removeEventListener(name, listener as any)
+    for (const [name, listener] of listeners) options.events?.source.removeEventListener(name, listener)
     listeners.clear()
   }
 
