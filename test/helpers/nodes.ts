@@ -1,7 +1,9 @@
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { createKithNode, type KithNode, type KithNodeInit } from '@kith/node'
+import { createKithNode, type CreateKithNodeInit, type FullKithNode } from '@kith/node'
+
+type KithNode = FullKithNode
 
 export interface TestNode extends KithNode {
   /** stop and start again on the same data folder */
@@ -12,7 +14,7 @@ export class TestNet {
   readonly nodes: KithNode[] = []
   private readonly dirs: string[] = []
 
-  async node (init: Partial<KithNodeInit> = {}): Promise<KithNode> {
+  async node (init: Partial<CreateKithNodeInit> = {}): Promise<KithNode> {
     const dataDir = init.dataDir ?? await mkdtemp(join(tmpdir(), 'kith-test-'))
     if (init.dataDir == null) this.dirs.push(dataDir)
     const node = await createKithNode({ listen: ['/ip4/127.0.0.1/tcp/0'], mdns: false, ...init, dataDir })

@@ -25,7 +25,21 @@ const COMMANDS: Record<string, { summary: string, load: Loader }> = {
   'group messages': { summary: "a group's messages, oldest first", load: async () => import('./commands/group-messages.ts') },
   'group members': { summary: "a group's members and their roles", load: async () => import('./commands/group-members.ts') },
   chat: { summary: 'send a direct message to a peer', load: async () => import('./commands/chat.ts') },
-  'chat messages': { summary: 'the messages of a direct chat', load: async () => import('./commands/chat-messages.ts') }
+  'chat messages': { summary: 'the messages of a direct chat', load: async () => import('./commands/chat-messages.ts') },
+  'channel create': { summary: 'create a channel owned by this node', load: async () => import('./commands/channel-create.ts') },
+  'channel edit': { summary: "change a channel's name, description, category or language", load: async () => import('./commands/channel-edit.ts') },
+  'channel admin': { summary: 'let a peer post in a channel, or stop it', load: async () => import('./commands/channel-admin.ts') },
+  'channel export-key': { summary: "write a channel's key to a file for kith publish", load: async () => import('./commands/channel-export-key.ts') },
+  'channel post': { summary: 'post text, a photo, video, sticker or poll', load: async () => import('./commands/channel-post.ts') },
+  'channel follow': { summary: 'follow a channel', load: async () => import('./commands/channel-follow.ts') },
+  'channel unfollow': { summary: 'stop following a channel', load: async () => import('./commands/channel-unfollow.ts') },
+  'channel react': { summary: 'react to a post with an emoji', load: async () => import('./commands/channel-react.ts') },
+  'channel vote': { summary: 'vote in a poll', load: async () => import('./commands/channel-vote.ts') },
+  'channel posts': { summary: "a channel's posts, oldest first", load: async () => import('./commands/channel-posts.ts') },
+  'channel search': { summary: 'search the channel directory', load: async () => import('./commands/channel-search.ts') },
+  'channel list': { summary: 'the channels this node owns or follows', load: async () => import('./commands/channel-list.ts') },
+  updates: { summary: 'followed channels, newest first, with unread counts', load: async () => import('./commands/updates.ts') },
+  publish: { summary: 'publish to a channel without a daemon (for scripts)', load: async () => import('./commands/publish.ts') }
 }
 
 const USAGES: Record<string, string> = {
@@ -47,7 +61,21 @@ const USAGES: Record<string, string> = {
   'group messages': 'group messages GROUP_ID [--limit N]',
   'group members': 'group members GROUP_ID',
   chat: 'chat PEER_ID TEXT',
-  'chat messages': 'chat messages PEER_ID [--limit N]'
+  'chat messages': 'chat messages PEER_ID [--limit N]',
+  'channel create': 'channel create NAME [--description T] [--category C]',
+  'channel edit': 'channel edit CHANNEL_ID [--name N] [--description T] ...',
+  'channel admin': 'channel admin add|remove CHANNEL_ID PEER_ID',
+  'channel export-key': 'channel export-key CHANNEL_ID --out FILE',
+  'channel post': 'channel post CHANNEL_ID (--text T | --photo F | --poll Q --option A ...)',
+  'channel follow': 'channel follow CHANNEL_ID',
+  'channel unfollow': 'channel unfollow CHANNEL_ID',
+  'channel react': 'channel react POST_ID EMOJI',
+  'channel vote': 'channel vote POST_ID OPTION...',
+  'channel posts': 'channel posts CHANNEL_ID [--limit N]',
+  'channel search': 'channel search WORDS...',
+  'channel list': 'channel list',
+  updates: 'updates',
+  publish: 'publish --key FILE --channel ID [--bootstrap MA]... (--text T | ... | --from-file F)'
 }
 
 function usage (prefix?: string): string {

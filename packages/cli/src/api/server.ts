@@ -8,6 +8,8 @@ import type { Duplex } from 'node:stream'
 import { WebSocketServer, type WebSocket } from 'ws'
 import type { KithNode, KithNodeEvents } from '@kith/node'
 import { API_FILE } from './client.ts'
+import { channelRoutes } from './channel-routes.ts'
+import type { FullKithNode } from '@kith/node'
 
 type Log = (level: 'debug' | 'info' | 'warn' | 'error', msg: string, fields?: Record<string, unknown>) => void
 
@@ -142,7 +144,9 @@ function nodeRoutes (node: KithNode): Route[] {
       return g.chat(params.peerId, body.text, { signal })
     }),
     route('GET', '/v1/chats/:peerId/messages', async ({ params, query, signal }) =>
-      g.chatMessages(params.peerId, { signal, ...optLimit(limit(query)) }))
+      g.chatMessages(params.peerId, { signal, ...optLimit(limit(query)) })),
+    // nodes without the channels service (a test's fake node) simply have no channel routes
+    ...((node as Partial<FullKithNode>).channels != null ? channelRoutes(node as FullKithNode) : [])
   ]
 }
 
