@@ -281,7 +281,6 @@ describe('kith relay (real processes)', () => {
     await apiCall(a, 'POST', `/v1/groups/${groupId}/messages`, { text: 'm-start' })
     await eventually(async () => expect(await texts(b, groupId)).toContain('m-start'), 20_000)
     expect((await b.stop()).code).toBe(0)
-    // with B away, each message A sends is exactly one more message on the topic
     const base = await stableMetric(relay, 'kith_relay_stored_messages')
     step(`B stopped; the relay holds ${base}`)
 
@@ -316,7 +315,6 @@ describe('kith relay (real processes)', () => {
     // kill: counted before its write reached the disk, or written after the count was read
     expect(storedAfterCrash).toBeGreaterThanOrEqual(countedAtKill - 2)
     expect(storedAfterCrash).toBeLessThanOrEqual(countedAtKill + 1)
-    const durable = storedAfterCrash - base
     expect(await relay.metric('kith_relay_stored_messages')).toBeGreaterThanOrEqual(storedAfterCrash)
 
     // A hands what waited in its outbox to the relay once it is back
@@ -333,15 +331,15 @@ describe('kith relay (real processes)', () => {
     step('A stopped, B restarted')
     const fromRelay = await eventually(async () => {
       const got = await texts(b, groupId)
-      // every message A sent after the crash, and as many from before it as the relay had on disk
-      expect(sent.slice(KILL_AT + 2).filter(t => !got.includes(t))).toEqual([])
-      expect(sent.slice(0, KILL_AT + 1).filter(t => got.includes(t)).length).toBeGreaterThanOrEqual(durable)
+      // every message A sent before the crash (but those on their way to the relay when it was killed) and after it
+      expect(sent.filter(t => !got.includes(t) && (Number(t.slice(2)) < KILL_AT - 3 || Number(t.slice(2)) > KILL_AT + 1))).toEqual([])
       return got
     }, 30_000)
-    // what B misses can only be what was on its way to the relay when it was killed (see docs/RELAY.md)
+    // what B misses can only be what was on its way to the relay when it was killed: its sender marked it sent
+    // when gossip handed it to the relay, and keeps it for when it meets the other members (see docs/RELAY.md)
     const missing = sent.filter(t => !fromRelay.includes(t))
     step(`B caught up from the relay; it misses ${missing.join(' ') || 'nothing'}`)
-    expect(missing.every(t => Number(t.slice(2)) >= KILL_AT - 3 && Number(t.slice(2)) <= KILL_AT + 1), missing.join(' ')).toBe(true)
+    expect(missing.length).toBeLessThanOrEqual(3)
     expect(await relay.metric('kith_relay_history_requests_total')).toBeGreaterThan(0)
 
     // once A is back and writes again, B notices what it misses and fetches it from A: B has every message, in order
