@@ -639,28 +639,35 @@ class DefaultChannelsService implements ChannelsService {
     const c = channel.id
     const messages: Uint8Array[] = []
     let size = 0
-    const add = (kind: ChannelWireKind, bytes: Uint8Array): boolean => {
-      if (size + bytes.byteLength > MAX_HISTORY_PAGE_BYTES) return false
-      messages.push(encodeChannelWire(kind, bytes))
-      size += bytes.byteLength
-      return true
+    if (request.cursor === '') {
+      messages.push(encodeChannelWire('meta', channel.meta.bytes))
+      size += channel.meta.bytes.byteLength
     }
-    if (request.cursor === '') add('meta', channel.meta.bytes)
     const range = keys.postRange(c, Number(request.since))
     if (request.cursor.startsWith(`ch/${c}/p/`) && request.cursor >= range.gte) range.gte = request.cursor + '\x00'
     let cursor = ''
-    let posts = 0
-    for await (const [key, bytes] of this.store.entries(range, { limit: request.limit })) {
+    let full = false
+    for await (const [key, bytes] of this.store.entries(range)) {
+      // a post goes into a page whole, with its edit, reactions and votes, or waits for the next page
       const postId = key.slice(key.lastIndexOf('/') + 1)
-      if (!add('post', bytes)) break
+      const batch: Uint8Array[] = [encodeChannelWire('post', bytes)]
       const edit = await this.store.db.get(keys.edit(c, postId))
-      if (edit != null) add('edit', edit)
-      for await (const [, r] of this.store.entries(keys.reactionRange(c, postId))) add('reaction', r)
-      for await (const [, v] of this.store.entries(keys.voteRange(c, postId))) add('vote', v)
+      if (edit != null) batch.push(encodeChannelWire('edit', edit))
+      for await (const [, r] of this.store.entries(keys.reactionRange(c, postId))) batch.push(encodeChannelWire('reaction', r))
+      for await (const [, v] of this.store.entries(keys.voteRange(c, postId))) batch.push(encodeChannelWire('vote', v))
+      const batchBytes = batch.reduce((n, b) => n + b.byteLength, 0)
+      if (messages.length + batch.length > request.limit || size + batchBytes > MAX_HISTORY_PAGE_BYTES) {
+        full = true
+        if (messages.length > 0) break
+        // one post with more reactions than a page holds: send what fits rather than stall
+        batch.length = Math.max(1, Math.min(batch.length, request.limit))
+      }
+      messages.push(...batch)
+      size += batchBytes
       cursor = key
-      posts++
+      if (full) break
     }
-    return { messages, cursor: posts < request.limit ? '' : cursor }
+    return { messages, cursor: full ? cursor : '' }
   }
 
   /** a push from a publisher or another follower: stored (and acknowledged) when it checks out */

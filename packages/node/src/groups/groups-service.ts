@@ -1173,13 +1173,18 @@ class DefaultGroupsService implements GroupsService {
     const messages: Uint8Array[] = []
     let size = 0
     let cursor = ''
+    let full = false
     for await (const [key, value] of this.store.entries(range, { limit: request.limit })) {
-      if (size + value.byteLength > MAX_HISTORY_PAGE_BYTES) break
+      // a page ends at its byte budget as well as at its count: the cursor then says where to go on
+      if (size + value.byteLength > MAX_HISTORY_PAGE_BYTES && messages.length > 0) {
+        full = true
+        break
+      }
       messages.push(value)
       size += value.byteLength
       cursor = key
     }
-    return { messages, cursor: messages.length < request.limit ? '' : cursor }
+    return { messages, cursor: full || messages.length >= request.limit ? cursor : '' }
   }
 
   // ---------------------------------------------------------------- joining and welcomes
