@@ -21,10 +21,13 @@ describe('groups with many members on one IP address', () => {
   async function fifteen (): Promise<FullKithNode[]> {
     const nodes = (await Promise.all(Array.from({ length: MEMBERS }, async () => net.node()))).map(full)
     for (const n of nodes) expect(n.getMultiaddrs()[0]).toMatch(/^\/ip4\/127\.0\.0\.1\/tcp\//)
-    // one retry: on a loaded machine a loopback dial now and then fails while opening
-    const dial = async (from: FullKithNode, to: FullKithNode): Promise<void> => { await net.connect(from, to).catch(async () => { await net.connect(from, to) }) }
     await Promise.all(nodes.flatMap((n, i) => DIAL_OFFSETS.map(async (d) => { await dial(n, nodes[(i + d) % MEMBERS]) })))
     return nodes
+  }
+
+  /** dial, retried: on a loaded machine a loopback dial now and then fails while the connection is being upgraded */
+  async function dial (from: FullKithNode, to: FullKithNode): Promise<void> {
+    await waitFor(async () => { await net.connect(from, to); return true }, `${from.peerId} to dial ${to.peerId}`)
   }
 
   /** every other node's gossipsub score with `viewer` is at least 0 (graylisting starts at −80) */
@@ -65,7 +68,7 @@ describe('groups with many members on one IP address', () => {
     const nodes = await fifteen()
     const hub = nodes[0]
     const leaves = nodes.slice(1)
-    await Promise.all(leaves.map(async n => { await net.connect(n, hub).catch(async () => { await net.connect(n, hub) }) }))
+    await Promise.all(leaves.map(async n => { await dial(n, hub) }))
     expect(hub.peers().length).toBe(MEMBERS - 1)
     const pubsub = hub.libp2p.services.pubsub
     const topic = `/kith-test/colocation/${Math.random()}`
