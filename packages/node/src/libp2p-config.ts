@@ -93,7 +93,9 @@ export function kithLibp2pOptions (init: KithLibp2pConfigInit): Libp2pOptions<Ki
   const services: Libp2pOptions<KithServices>['services'] = {
     identify: identify(),
     identifyPush: identifyPush(),
-    ping: ping(),
+    // one outbound ping per connection (the default) makes the connection monitor's heartbeat fail whenever the
+    // DHT is pinging the same peer, and the monitor then drops a healthy connection
+    ping: ping({ maxOutboundStreams: 8, maxInboundStreams: 8 }),
     pubsub: gossipsub({
       // Kith signs its own payloads; unsigned gossip is smaller and 3x faster (stack notes)
       globalSignaturePolicy: 'StrictNoSign',
@@ -166,6 +168,8 @@ export function kithLibp2pOptions (init: KithLibp2pConfigInit): Libp2pOptions<Ki
       inboundConnectionThreshold: 1000,
       maxIncomingPendingConnections: 100
     },
+    // a slow ping (a busy peer, a loaded machine) is no reason to drop a connection carrying a group's traffic
+    connectionMonitor: { abortConnectionOnPingFailure: false },
     connectionGater: {
       // allow private and loopback addresses (the Node default too, but say so explicitly)
       denyDialMultiaddr: () => false
