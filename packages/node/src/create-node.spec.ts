@@ -62,7 +62,7 @@ describe('createKithNode', () => {
 
   it('composes only Kith\'s services: no autoTLS, UPnP, delegated HTTP routing or gateways', async () => {
     const a = await node({ listen: [] })
-    expect(Object.keys(a.libp2p.services).sort()).toEqual(['dht', 'identify', 'identifyPush', 'ping', 'pubsub'])
+    expect(Object.keys(a.libp2p.services).sort()).toEqual(['dcutr', 'dht', 'identify', 'identifyPush', 'ping', 'pubsub'])
     expect((a.helia.routing as any).routers.map((r: any) => r.name)).toEqual(['libp2p-router'])
     expect((a.helia as any).blockBrokers.map((b: any) => b.name)).toEqual(['bitswap'])
     expect(a.libp2p.getProtocols()).toContain('/kith/kad/1.0.0')
