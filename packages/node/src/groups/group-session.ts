@@ -34,6 +34,8 @@ export class GroupSession {
   readonly keyRetries = new Map<string, RetryState>()
   keyRequest?: RetryState & { epochs: Set<string> }
   readonly historyAskedAt = new Map<string, number>()
+  /** failed history requests per member, for the retry backoff */
+  readonly historyRetries = new Map<string, number>()
   /** senders whose seq window moved since the last receipt */
   readonly receiptDue = new Set<string>()
   receiptTimer?: ReturnType<typeof setTimeout>

@@ -356,7 +356,8 @@ class DefaultGroupsService implements GroupsService {
     }
     // our own wire messages are history too: members that come back may ask us for them
     await this.storeWire(session, wire, this.hashOf(wire))
-    if (this.relays.size > 0) void this.pushToRelays(session.topic, wire)
+    // waited for: a message counts as sent only once the relays that will hand it to absent members hold it too
+    if (this.relays.size > 0) recipients += await this.pushToRelays(session.topic, wire)
     return recipients
   }
 
@@ -1136,7 +1137,15 @@ class DefaultGroupsService implements GroupsService {
     const last = session.historyAskedAt.get(hex) ?? 0
     if (!force && now - last < 10_000) return
     session.historyAskedAt.set(hex, now)
-    void this.syncHistory(session, peerId).catch(err => { this.log('group %s: history from %s failed: %s', session.gid, peerId, (err as Error).message) })
+    void this.syncHistory(session, peerId).then(() => { session.historyRetries.delete(hex) }, err => {
+      this.log('group %s: history from %s failed: %s', session.gid, peerId, (err as Error).message)
+      // the peer may have connected before its services were up: ask again a little later, a few times
+      const attempt = (session.historyRetries.get(hex) ?? 0) + 1
+      session.historyRetries.set(hex, attempt)
+      if (attempt <= 3 && this.started) {
+        setTimeout(() => { this.maybeSyncWith(session, peerId, true) }, 2000 * 2 ** (attempt - 1)).unref?.()
+      }
+    })
   }
 
   /** ask one member for what we missed, page by page, and process it as if it had come by gossip */

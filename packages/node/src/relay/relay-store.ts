@@ -59,6 +59,7 @@ export class RelayStore {
     const ops: BatchOp[] = []
     const topicBytes = enc.encode(topic)
     const seen = new Set<string>()
+    let bytes = 0
     for (const data of messages) {
       const hash = RelayStore.hash(data)
       if (seen.has(hash) || await this.has(hash)) continue
@@ -71,10 +72,12 @@ export class RelayStore {
       ops.push({ type: 'put', key, value })
       ops.push({ type: 'put', key: `rx/${topic}/${pad(receivedAt)}/${hash}`, value: new Uint8Array(0) })
       ops.push({ type: 'put', key: `rh/${hash}`, value: enc.encode(key) })
-      this.bytes += value.byteLength
-      this.count++
+      bytes += value.byteLength
     }
     if (ops.length > 0) await (this.db.batch as (ops: BatchOp[], options?: { sync?: boolean }) => Promise<void>)(ops, { sync })
+    // counted once on disk, so stats never run ahead of what a restart would find
+    this.bytes += bytes
+    this.count += ops.length / 3
     return ops.length / 3
   }
 
