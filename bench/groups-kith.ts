@@ -16,9 +16,11 @@ import {
   decodeGroupWire, decryptGroupMessage, encryptGroupMessage, generateIdentity, Inner, newSenderChain, SignatureVerifier,
   verifyCipherSignature, type DecodedCipher, type ReceivingChain, type SenderChain
 } from '@kith/protocol'
-import { createKithNode, type FullKithNode } from '@kith/node'
+import { createKithNode, type CreateKithNodeInit, type FullKithNode } from '@kith/node'
 import type { GroupMessage } from '@kith/node'
 import { makeTextPayload, measureLatency, measureThroughput, readTextPayload, type BenchGroup, type LatencyResult, type ThroughputResult } from './lib/group-measure.js'
+import { removeOnInterrupt } from './lib/cleanup.js'
+import { CpuMeter, type CpuUse } from './lib/cpu.js'
 import { measureDaemonRss } from './lib/kith-daemon.js'
 import { sleep } from './lib/stats.js'
 
@@ -60,6 +62,8 @@ export interface KithGroupsDetail {
   joinMs: number
   keysMs: number
   daemonReadyMs: number
+  /** CPU of this process and of the rest of the machine during the throughput run */
+  cpu: CpuUse
 }
 
 export type KithGroupsFn = (method: GroupsMethod) => Promise<KithGroupsResult>
@@ -130,7 +134,7 @@ export function kithCrypto (payloadBytes: number, ms = 700): { sendUs: number, r
 
 // ---------------------------------------------------------------------------------------------- the network
 
-interface KithNet {
+export interface KithNet {
   nodes: FullKithNode[]
   groupId: string
   startMs: number
@@ -149,19 +153,34 @@ async function until (what: string, cond: () => boolean | Promise<boolean>, time
   }
 }
 
-async function startKithNetwork (m: GroupsMethod, log: (s: string) => void): Promise<KithNet> {
+/** the Kith part gives up after this much time of its own… */
+export const KITH_BUDGET_MS = 120_000
+/** …or once the bench process has run this long (performance.now() counts from process start): the bench as a whole must end in < 3 min */
+export const PROCESS_DEADLINE_MS = 170_000
+
+function kithDeadline (): number {
+  return Date.now() + Math.min(KITH_BUDGET_MS, PROCESS_DEADLINE_MS - performance.now())
+}
+
+export type KithNodeFactory = (init: CreateKithNodeInit) => Promise<FullKithNode>
+
+export async function startKithNetwork (m: GroupsMethod, log: (s: string) => void, deadline = kithDeadline(), create: KithNodeFactory = createKithNode): Promise<KithNet> {
+  const left = (max: number): number => Math.max(1000, Math.min(max, deadline - Date.now()))
   const nodes: FullKithNode[] = []
   const dirs: string[] = []
+  const unregister: Array<() => void> = []
   const stop = async (): Promise<void> => {
     await Promise.allSettled(nodes.map(async n => { await n.stop() }))
     await Promise.allSettled(dirs.map(async d => { await rm(d, { recursive: true, force: true }) }))
+    for (const u of unregister) u()
   }
   try {
     const t0 = performance.now()
     for (let i = 0; i < m.members; i++) {
       const dataDir = await mkdtemp(join(tmpdir(), 'kith-bench-'))
       dirs.push(dataDir)
-      nodes.push(await createKithNode({ dataDir, listen: ['/ip4/127.0.0.1/tcp/0'], mdns: false }))
+      unregister.push(removeOnInterrupt(dataDir))
+      nodes.push(await create({ dataDir, listen: ['/ip4/127.0.0.1/tcp/0'], mdns: false }))
     }
     const startMs = performance.now() - t0
 
@@ -184,13 +203,13 @@ async function startKithNetwork (m: GroupsMethod, log: (s: string) => void): Pro
     const t2 = performance.now()
     const { groupId, invite } = await nodes[0].groups.create('bench')
     for (let i = 1; i < m.members; i++) {
-      const joined = await nodes[i].groups.join(invite, { timeout: 30_000 })
+      const joined = await nodes[i].groups.join(invite, { timeout: left(30_000) })
       if (joined.groupId !== groupId) throw new Error(`kith: node ${i} joined ${joined.groupId}, not ${groupId}`)
     }
     await until('every node to list all members', async () => {
       for (const n of nodes) if ((await n.groups.members(groupId)).length !== m.members) return false
       return true
-    }, 30_000, async () => (await Promise.all(nodes.map(async n => (await n.groups.members(groupId)).length))).join(' '))
+    }, left(30_000), async () => (await Promise.all(nodes.map(async n => (await n.groups.members(groupId)).length))).join(' '))
     const joinMs = performance.now() - t2
 
     // sender keys: every member sends a warm-up message and we wait until every member reads every other's
@@ -207,7 +226,7 @@ async function startKithNetwork (m: GroupsMethod, log: (s: string) => void): Pro
     try {
       for (let i = 0; i < m.members; i++) await nodes[i].groups.send(groupId, `warm-up ${i}`)
       await until('every member to read every other member\'s warm-up message (sender keys distributed)',
-        () => heard.every(s => s.size === m.members - 1), 60_000, () => heard.map(s => s.size).join(' '))
+        () => heard.every(s => s.size === m.members - 1), left(60_000), () => heard.map(s => s.size).join(' '))
     } finally {
       for (const remove of removers) remove()
     }
@@ -221,7 +240,7 @@ async function startKithNetwork (m: GroupsMethod, log: (s: string) => void): Pro
   }
 }
 
-function kithGroup (net: KithNet, payloadBytes: number): BenchGroup {
+export function kithGroup (net: KithNet, payloadBytes: number): BenchGroup {
   return {
     size: net.nodes.length,
     publish: async (sender, nonce, sentAt) => await net.nodes[sender].groups.send(net.groupId, makeTextPayload(nonce, payloadBytes, sentAt)),
@@ -252,16 +271,32 @@ export const kithGroups: undefined | KithGroupsFn = async (m: GroupsMethod): Pro
   const daemon = await measureDaemonRss(5000)
   log(`kith daemon: ready in ${daemon.readyMs.toFixed(0)} ms, VmRSS ${daemon.rssMB.toFixed(1)} MB after 5 s idle`)
 
-  const net = await startKithNetwork(m, log)
-  let latency: LatencyResult
-  let throughput: ThroughputResult
+  const deadline = kithDeadline()
+  const net = await startKithNetwork(m, log, deadline)
+  let latency!: LatencyResult
+  let throughput!: ThroughputResult
+  let cpu!: CpuUse
+  let timer: NodeJS.Timeout | undefined
   try {
     const group = kithGroup(net, m.payloadBytes)
-    latency = await measureLatency(group, { warmup: m.latencyWarmup, messages: m.latencyMessages })
-    log(`kith: latency to last member p50 ${latency.p50.toFixed(2)} ms, p99 ${latency.p99.toFixed(2)} ms (${latency.samples} messages, ${latency.lost} lost, ${latency.publishErrors} send errors)`)
-    throughput = await measureThroughput(group, { warmupMs: m.throughputWarmupMs, durationMs: m.throughputDurationMs, window: m.throughputWindow })
-    log(`kith: ${throughput.perSecond.toFixed(0)} msg/s delivered to all (${throughput.completed} in ${m.throughputDurationMs} ms, ${throughput.lost} lost, ${throughput.publishErrors} send errors, under load p50 ${throughput.p50.toFixed(1)} ms)`)
+    const measure = async (): Promise<void> => {
+      latency = await measureLatency(group, { warmup: m.latencyWarmup, messages: m.latencyMessages })
+      log(`kith: latency to last member p50 ${latency.p50.toFixed(2)} ms, p99 ${latency.p99.toFixed(2)} ms (${latency.samples} messages, ${latency.lost} lost, ${latency.publishErrors} send errors)`)
+      const meter = new CpuMeter()
+      throughput = await measureThroughput(group, { warmupMs: m.throughputWarmupMs, durationMs: m.throughputDurationMs, window: m.throughputWindow })
+      cpu = meter.stop()
+      log(`kith: ${throughput.perSecond.toFixed(0)} msg/s delivered to all (${throughput.completed} in ${m.throughputDurationMs} ms, ${throughput.lost} lost, ${throughput.publishErrors} send errors, under load p50 ${throughput.p50.toFixed(1)} ms; ` +
+        `CPU ${cpu.ownCores.toFixed(2)} cores, other processes ${cpu.otherCores.toFixed(2)} of ${cpu.cores})`)
+    }
+    const overtime = new Promise<never>((_resolve, reject) => {
+      timer = setTimeout(() => { reject(new Error(`kith: gave up at the bench's time limit (latency ${latency == null ? 'not finished' : 'done'}, throughput not finished)`)) }, Math.max(0, deadline - Date.now()))
+    })
+    const work = measure()
+    // after a give-up the measurement may still fail on the stopped nodes: that is already reported
+    work.catch(() => {})
+    await Promise.race([work, overtime])
   } finally {
+    clearTimeout(timer)
     await net.stop()
   }
   return {
@@ -279,7 +314,8 @@ export const kithGroups: undefined | KithGroupsFn = async (m: GroupsMethod): Pro
       connectMs: net.connectMs,
       joinMs: net.joinMs,
       keysMs: net.keysMs,
-      daemonReadyMs: daemon.readyMs
+      daemonReadyMs: daemon.readyMs,
+      cpu
     }
   }
 }

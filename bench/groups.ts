@@ -6,6 +6,8 @@ import { kithGroups, type GroupsMethod, type KithGroupsResult } from './groups-k
 import { info, ratioOf, type BenchOptions, type Figure } from './lib/figure.js'
 import { makePayload, measureLatency, measureThroughput, readPayload, type BenchGroup, type LatencyResult, type ThroughputResult } from './lib/group-measure.js'
 import { startRawNetwork, type RawNetwork } from './lib/raw-node.js'
+import { CpuMeter, type CpuUse } from './lib/cpu.js'
+import { codeVersion } from './lib/git.js'
 import { rssMB, settledRssMB } from './lib/rss.js'
 
 const BENCH = 'groups'
@@ -37,6 +39,8 @@ interface RawResult {
   rssIdleMB: number
   /** (RSS with the network idle − RSS before starting it) / members; meaningful for the first network of the run */
   rssPerNodeMB: number
+  /** CPU of this process and of the rest of the machine during the throughput run */
+  cpu: CpuUse
 }
 
 function rawGroup (net: RawNetwork, payloadBytes: number): BenchGroup {
@@ -82,9 +86,12 @@ export async function runRaw (policy: SignaturePolicy, m: GroupsMethod, log: (s:
     const group = rawGroup(net, m.payloadBytes)
     const latency = await measureLatency(group, { warmup: m.latencyWarmup, messages: m.latencyMessages })
     log(`raw ${label}: latency to last member p50 ${latency.p50.toFixed(2)} ms, p99 ${latency.p99.toFixed(2)} ms (${latency.samples} messages, ${latency.lost} lost)`)
+    const meter = new CpuMeter()
     const throughput = await measureThroughput(group, { warmupMs: m.throughputWarmupMs, durationMs: m.throughputDurationMs, window: m.throughputWindow })
-    log(`raw ${label}: ${throughput.perSecond.toFixed(0)} msg/s delivered to all (${throughput.completed} in ${m.throughputDurationMs} ms, ${throughput.lost} lost, under load p50 ${throughput.p50.toFixed(1)} ms)`)
-    return { policy, latency, throughput, connectMs: net.connectMs, meshMs: net.meshMs, rssIdleMB, rssPerNodeMB }
+    const cpu = meter.stop()
+    log(`raw ${label}: ${throughput.perSecond.toFixed(0)} msg/s delivered to all (${throughput.completed} in ${m.throughputDurationMs} ms, ${throughput.lost} lost, under load p50 ${throughput.p50.toFixed(1)} ms; ` +
+      `CPU ${cpu.ownCores.toFixed(2)} cores, other processes ${cpu.otherCores.toFixed(2)} of ${cpu.cores})`)
+    return { policy, latency, throughput, connectMs: net.connectMs, meshMs: net.meshMs, rssIdleMB, rssPerNodeMB, cpu }
   } finally {
     await net.stop()
   }
@@ -128,13 +135,23 @@ export function rawCrypto (payloadBytes: number, ms = 700): { ed25519: CryptoRes
   return { ed25519, aesGcm }
 }
 
-/** Kith part: null figures while groups-kith.ts leaves kithGroups undefined */
-export async function runKith (m: GroupsMethod, log: (s: string) => void): Promise<KithGroupsResult | null> {
+/** Kith part: null figures while groups-kith.ts leaves kithGroups undefined, or when it failed (then `failed` says why) */
+export async function runKith (m: GroupsMethod, log: (s: string) => void): Promise<KithGroupsResult | { failed: string } | null> {
   if (kithGroups == null) {
     log('kith: not built yet (bench/groups-kith.ts exports kithGroups = undefined)')
     return null
   }
-  const r = await kithGroups(m)
+  let r: KithGroupsResult
+  try {
+    r = await kithGroups(m)
+  } catch (err) {
+    // the raw figures are still printed; the failure is said in the notes and by the exit code
+    const failed = err instanceof Error ? err.message : String(err)
+    log(`kith: FAILED: ${failed}`)
+    // run.ts sets exitCode from run()'s outcome after this returns: make the failure the last word
+    process.once('exit', () => { process.exitCode = 1 })
+    return { failed }
+  }
   log(`kith: latency p50 ${r.p50.toFixed(2)} ms, p99 ${r.p99.toFixed(2)} ms, ${r.throughput.toFixed(0)} msg/s, RSS ${r.rssIdleMB.toFixed(0)} MB, crypto ${r.cryptoUsPerMsg.toFixed(1)} µs/msg`)
   return r
 }
@@ -151,6 +168,8 @@ export function figures (kith: KithGroupsResult | null, sign: RawResult, noSign:
     { bench: BENCH, metric: 'delivered to all members', unit: 'msg/s', kith: k?.throughput ?? null, baseline: sign.throughput.perSecond, ratio: tputRatio, target: `≥ ${THROUGHPUT_MIN_RATIO}× baseline`, pass: tputRatio == null ? null : tputRatio >= THROUGHPUT_MIN_RATIO },
     { bench: BENCH, metric: 'daemon RSS idle', unit: 'MB', kith: k?.rssIdleMB ?? null, baseline: null, ratio: null, target: `< ${RSS_MAX_MB} MB`, pass: k == null ? null : k.rssIdleMB < RSS_MAX_MB },
     info(BENCH, 'crypto per message (Kith: its own; raw: Ed25519 sign+verify + AES-GCM enc+dec)', 'µs/msg', k?.cryptoUsPerMsg ?? null, rawCryptoUs),
+    // Kith details (informational; measured by groups-kith.ts)
+    ...(k?.detail == null ? [] : kithDetailRows(k.detail, sign)),
     // raw reference rows (no Kith figure)
     info(BENCH, 'raw StrictNoSign: latency to last member p50', 'ms', null, noSign.latency.p50),
     info(BENCH, 'raw StrictNoSign: latency to last member p99', 'ms', null, noSign.latency.p99),
@@ -170,19 +189,41 @@ export function figures (kith: KithGroupsResult | null, sign: RawResult, noSign:
   ]
 }
 
+function kithDetailRows (d: NonNullable<KithGroupsResult['detail']>, sign: RawResult): Figure[] {
+  const perMsg = (c: CpuUse, perSecond: number): number => (c.ownCores * 1000) / perSecond
+  return [
+    info(BENCH, 'throughput run: CPU of the bench process', 'cores', d.cpu.ownCores, sign.cpu.ownCores),
+    info(BENCH, 'throughput run: CPU per message delivered to all', 'ms', perMsg(d.cpu, d.throughput.perSecond), perMsg(sign.cpu, sign.throughput.perSecond)),
+    info(BENCH, 'throughput run: CPU of OTHER processes on the machine (noise)', 'cores', d.cpu.otherCores, sign.cpu.otherCores),
+    info(BENCH, 'kith: latency to last member p50 under load', 'ms', d.throughput.p50, sign.throughput.p50),
+    info(BENCH, 'kith: messages lost (latency + throughput runs)', 'count', d.latency.lost + d.throughput.lost, null),
+    info(BENCH, 'kith crypto: encryptGroupMessage (send side)', 'µs/msg', d.cryptoSendUs, null),
+    info(BENCH, 'kith crypto: decodeGroupWire + verifyCipherSignature + decryptGroupMessage (receive side)', 'µs/msg', d.cryptoReceiveUs, null),
+    info(BENCH, 'kith: 9 joins, one after another', 'ms', d.joinMs, null),
+    info(BENCH, 'kith: after the joins, until every member reads every other', 'ms', d.keysMs, null),
+    info(BENCH, 'kith daemon: spawn to ready line', 'ms', d.daemonReadyMs, null)
+  ]
+}
+
 export async function run (opts: BenchOptions): Promise<Figure[]> {
   const m = METHOD
   const log = opts.log
+  const code = codeVersion()
   log(`groups: ${m.members} members, each dialing the next ${m.dialNext}, ${m.payloadBytes}-byte messages, raw nodes share one process`)
   const sign = await runRaw('StrictSign', m, log)
   const noSign = await runRaw('StrictNoSign', m, log)
   const signFast = await runRaw('StrictSign', m, log, fastMsgIdFromSeqno, 'StrictSign + fastMsgIdFn')
   const crypto = rawCrypto(m.payloadBytes)
   log(`raw crypto: Ed25519 sign+verify ${crypto.ed25519.usPerOp.toFixed(1)} µs, AES-256-GCM enc+dec ${crypto.aesGcm.usPerOp.toFixed(2)} µs`)
-  const kith = await runKith(m, log)
-  opts.notes.push(kith == null
+  const outcome = await runKith(m, log)
+  const kith = outcome == null || 'failed' in outcome ? null : outcome
+  opts.notes.push(outcome == null
     ? 'kith: not built yet (Kith figures are null; set kithGroups in bench/groups-kith.ts)'
-    : 'kith: measured by bench/groups-kith.ts')
+    : 'failed' in outcome
+      ? `kith: FAILED, no Kith figures: ${outcome.failed}`
+      : `kith: ${m.members} Kith nodes (createKithNode: libp2p + helia + LevelDB each) in ONE process like the raw baseline, same topology and method; ` +
+      'RSS: a separate `kith daemon` process (VmRSS 5 s after its ready line); crypto: @kith/protocol vs node:crypto, one send + one receive')
+  opts.notes.push(`code measured: ${code}`)
   opts.notes.push(`baseline: ${m.members} raw libp2p 3 + gossipsub 17 nodes in ONE process, loopback TCP, StrictSign unless marked; ` +
     `latency: ${m.latencyMessages} messages one at a time after ${m.latencyWarmup} warm-up; throughput: window ${m.throughputWindow}, ${m.throughputDurationMs / 1000} s after ${m.throughputWarmupMs / 1000} s warm-up`)
   return figures(kith, sign, noSign, signFast, crypto)

@@ -4,6 +4,7 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { onInterrupt, removeOnInterrupt } from './cleanup.js'
 import { settledRssMB } from './rss.js'
 
 const KITH_BIN = fileURLToPath(new URL('../../packages/cli/bin/kith.js', import.meta.url))
@@ -24,6 +25,8 @@ export interface DaemonRss {
  */
 export async function measureDaemonRss (settleMs = 5000, readyTimeoutMs = 60_000): Promise<DaemonRss> {
   const dataDir = await mkdtemp(join(tmpdir(), 'kith-bench-daemon-'))
+  const unregisterDir = removeOnInterrupt(dataDir)
+  let unregisterChild = (): void => {}
   let child: ChildProcess | undefined
   let stderr = ''
   try {
@@ -35,6 +38,7 @@ export async function measureDaemonRss (settleMs = 5000, readyTimeoutMs = 60_000
       env: { ...process.env, NODE_OPTIONS: '' }
     })
     const proc = child
+    unregisterChild = onInterrupt(() => { proc.kill('SIGKILL') })
     proc.stderr?.setEncoding('utf8')
     proc.stderr?.on('data', (s: string) => { stderr = (stderr + s).slice(-4000) })
     await new Promise<void>((resolve, reject) => {
@@ -64,5 +68,7 @@ export async function measureDaemonRss (settleMs = 5000, readyTimeoutMs = 60_000
       clearTimeout(kill)
     }
     await rm(dataDir, { recursive: true, force: true })
+    unregisterChild()
+    unregisterDir()
   }
 }
