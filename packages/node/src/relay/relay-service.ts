@@ -194,7 +194,9 @@ class DefaultRelayService implements RelayService {
       this.rejected['unregistered-topic']++
       return TopicValidatorResult.Ignore
     }
-    if (!this.allow(peer, messages.length)) {
+    // gossip and acknowledged stores have budgets of their own: a flood a member only passed on (gossip) must not
+    // use up the budget of that member's own messages (which it pushes with the store protocol)
+    if (!this.allow(`${sync ? 'store' : 'gossip'}:${peer}`, messages.length)) {
       this.rejected['rate-limited'] += messages.length
       return TopicValidatorResult.Ignore
     }
