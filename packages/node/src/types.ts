@@ -45,6 +45,8 @@ export interface KithNodeEvents {
   'group:joined': CustomEvent<{ groupId: string }>
   'group:members-changed': CustomEvent<{ groupId: string, members: GroupMember[] }>
   'group:removed': CustomEvent<{ groupId: string }>
+  'channel:post': CustomEvent<{ channelId: string, postId: string }>
+  'channel:updated': CustomEvent<{ channelId: string }>
   'peer:connected': CustomEvent<{ peerId: string }>
   'peer:disconnected': CustomEvent<{ peerId: string }>
 }

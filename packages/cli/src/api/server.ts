@@ -38,6 +38,8 @@ const EVENT_NAMES = Object.keys({
   'group:joined': true,
   'group:members-changed': true,
   'group:removed': true,
+  'channel:post': true,
+  'channel:updated': true,
   'peer:connected': true,
   'peer:disconnected': true
 } satisfies Record<keyof KithNodeEvents, true>) as Array<keyof KithNodeEvents>

@@ -323,7 +323,7 @@ class DefaultChannelsService implements ChannelsService {
       if (channel.meta != null && compareChannelMeta(meta, channel.meta) <= 0) return TopicValidatorResult.Ignore
       channel.meta = meta
       await this.store.db.put(keys.meta(c), bytes)
-      this.emit('channel:updated' as any, { channelId: c })
+      this.emit('channel:updated', { channelId: c })
       return TopicValidatorResult.Accept
     }
     const meta = channel.meta
@@ -344,7 +344,7 @@ class DefaultChannelsService implements ChannelsService {
       if (Number(await this.store.getString(seqKey) ?? '0') < Number(post.seq)) ops.push({ type: 'put', key: seqKey, value: utf8(String(post.seq)) })
       await this.store.db.batch(ops)
       if (post.media != null) void this.fetchMedia(post)
-      this.emit('channel:post' as any, { channelId: c, postId: post.postId })
+      this.emit('channel:post', { channelId: c, postId: post.postId })
       return TopicValidatorResult.Accept
     }
     if (kind === 'edit') {
