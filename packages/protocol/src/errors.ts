@@ -39,3 +39,7 @@ export class MalformedInviteError extends ProtocolError {
 export class ChannelRecordRejectedError extends ProtocolError {
   static override name = 'ChannelRecordRejectedError'
 }
+
+export class CommunityRecordRejectedError extends ProtocolError {
+  static override name = 'CommunityRecordRejectedError'
+}

@@ -12,6 +12,8 @@ export type LogOp = LogEntry.Op
 export const MAX_LOG_ENTRY_BYTES = 2048
 export const MAX_GROUP_NAME_LENGTH = 200
 export const FLAG_DIRECT = 1
+/** only admins post text: a community's announcement group */
+export const FLAG_ANNOUNCE = 2
 
 export interface MemberInfo {
   readonly publicKey: Uint8Array
@@ -26,6 +28,8 @@ export interface GroupState {
   readonly name: string
   readonly founder: Uint8Array
   readonly direct: boolean
+  /** only admins may post text */
+  readonly announceOnly: boolean
   /** keyed by the hex public key */
   readonly members: ReadonlyMap<string, MemberInfo>
   readonly invitePublicKey: Uint8Array
@@ -160,6 +164,7 @@ export function applyLogEntry (state: GroupState | undefined, verified: Verified
       name: entry.name,
       founder: copy(entry.signer),
       direct: (entry.flags & FLAG_DIRECT) !== 0,
+      announceOnly: (entry.flags & FLAG_ANNOUNCE) !== 0,
       members,
       invitePublicKey: copy(entry.invitePublicKey),
       head: copy(hash),
@@ -248,6 +253,7 @@ export interface GenesisInit {
   invitePublicKey: Uint8Array
   timestamp: number
   direct?: boolean
+  announce?: boolean
   nonce?: Uint8Array
 }
 
@@ -265,7 +271,7 @@ export function createGenesis (identity: Identity, init: GenesisInit): Uint8Arra
     invitePublicKey: new Uint8Array(init.invitePublicKey),
     inviteSignature: new Uint8Array(0),
     nonce: new Uint8Array(init.nonce ?? randomBytes(16)),
-    flags: init.direct === true ? FLAG_DIRECT : 0
+    flags: (init.direct === true ? FLAG_DIRECT : 0) | (init.announce === true ? FLAG_ANNOUNCE : 0)
   })
 }
 

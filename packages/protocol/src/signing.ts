@@ -23,7 +23,11 @@ export const Domain = {
   channelPost: 'kith/channel-post/v1',
   channelEdit: 'kith/channel-edit/v1',
   channelReaction: 'kith/channel-reaction/v1',
-  channelVote: 'kith/channel-vote/v1'
+  channelVote: 'kith/channel-vote/v1',
+  communityEntry: 'kith/community-entry/v1',
+  announcement: 'kith/announcement/v1',
+  tombstone: 'kith/tombstone/v1',
+  adminNote: 'kith/admin-note/v1'
 } as const
 export type Domain = typeof Domain[keyof typeof Domain]
 

@@ -1413,17 +1413,20 @@ export interface Inner {
   text: string
   receipts: SeqMark[]
   padding: Uint8Array
+  payload?: Uint8Array
 }
 
 export namespace Inner {
   export enum Kind {
     TEXT = 'TEXT',
-    RECEIPT = 'RECEIPT'
+    RECEIPT = 'RECEIPT',
+    COMMUNITY = 'COMMUNITY'
   }
 
   enum __KindValues {
     TEXT = 0,
-    RECEIPT = 1
+    RECEIPT = 1,
+    COMMUNITY = 2
   }
 
   export namespace Kind {
@@ -1473,6 +1476,11 @@ export namespace Inner {
           w.bytes(obj.padding)
         }
 
+        if (obj.payload != null) {
+          w.uint32(58)
+          w.bytes(obj.payload)
+        }
+
         if (opts.lengthDelimited !== false) {
           w.ldelim()
         }
@@ -1520,6 +1528,10 @@ export namespace Inner {
             }
             case 6: {
               obj.padding = reader.bytes()
+              break
+            }
+            case 7: {
+              obj.payload = reader.bytes()
               break
             }
             default: {
@@ -1594,6 +1606,13 @@ export namespace Inner {
               }
               break
             }
+            case 7: {
+              yield {
+                field: `${prefix}.payload`,
+                value: reader.bytes()
+              }
+              break
+            }
             default: {
               reader.skipType(tag & 7)
               break
@@ -1643,6 +1662,11 @@ export namespace Inner {
     value: Uint8Array
   }
 
+  export interface InnerPayloadFieldEvent {
+    field: '$.payload'
+    value: Uint8Array
+  }
+
   export function encode (obj: Partial<Inner>): Uint8Array {
     return encodeMessage(obj, Inner.codec())
   }
@@ -1651,7 +1675,7 @@ export namespace Inner {
     return decodeMessage(buf, Inner.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Inner>): Generator<InnerSeqFieldEvent | InnerTimestampFieldEvent | InnerKindFieldEvent | InnerTextFieldEvent | InnerReceiptsSenderFieldEvent | InnerReceiptsSeqFieldEvent | InnerPaddingFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Inner>): Generator<InnerSeqFieldEvent | InnerTimestampFieldEvent | InnerKindFieldEvent | InnerTextFieldEvent | InnerReceiptsSenderFieldEvent | InnerReceiptsSeqFieldEvent | InnerPaddingFieldEvent | InnerPayloadFieldEvent> {
     return streamMessage(buf, Inner.codec(), opts)
   }
 }
@@ -5251,5 +5275,1448 @@ export namespace KeywordRecord {
 
   export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<KeywordRecord>): Generator<KeywordRecordKeywordFieldEvent | KeywordRecordEntriesFieldEvent> {
     return streamMessage(buf, KeywordRecord.codec(), opts)
+  }
+}
+
+export interface CommunityEntry {
+  communityId: Uint8Array
+  index: bigint
+  prev: Uint8Array
+  op: CommunityEntry.Op
+  signer: Uint8Array
+  timestamp: bigint
+  name: string
+  description: string
+  icon: string
+  target: Uint8Array
+  groupId: Uint8Array
+  open: boolean
+  nonce: Uint8Array
+}
+
+export namespace CommunityEntry {
+  export enum Op {
+    GENESIS = 'GENESIS',
+    SET_INFO = 'SET_INFO',
+    ADD_ADMIN = 'ADD_ADMIN',
+    REMOVE_ADMIN = 'REMOVE_ADMIN',
+    ADD_GROUP = 'ADD_GROUP',
+    REMOVE_GROUP = 'REMOVE_GROUP',
+    BAN = 'BAN',
+    UNBAN = 'UNBAN'
+  }
+
+  enum __OpValues {
+    GENESIS = 0,
+    SET_INFO = 1,
+    ADD_ADMIN = 2,
+    REMOVE_ADMIN = 3,
+    ADD_GROUP = 4,
+    REMOVE_GROUP = 5,
+    BAN = 6,
+    UNBAN = 7
+  }
+
+  export namespace Op {
+    export const codec = (): Codec<Op> => {
+      return enumeration<Op>(__OpValues)
+    }
+  }
+
+  let _codec: Codec<CommunityEntry>
+
+  export const codec = (): Codec<CommunityEntry> => {
+    if (_codec == null) {
+      _codec = message<CommunityEntry>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.communityId != null && obj.communityId.byteLength > 0)) {
+          w.uint32(10)
+          w.bytes(obj.communityId)
+        }
+
+        if ((obj.index != null && obj.index !== 0n)) {
+          w.uint32(16)
+          w.uint64(obj.index)
+        }
+
+        if ((obj.prev != null && obj.prev.byteLength > 0)) {
+          w.uint32(26)
+          w.bytes(obj.prev)
+        }
+
+        if (obj.op != null && __OpValues[obj.op] !== 0) {
+          w.uint32(32)
+          CommunityEntry.Op.codec().encode(obj.op, w)
+        }
+
+        if ((obj.signer != null && obj.signer.byteLength > 0)) {
+          w.uint32(42)
+          w.bytes(obj.signer)
+        }
+
+        if ((obj.timestamp != null && obj.timestamp !== 0n)) {
+          w.uint32(48)
+          w.uint64(obj.timestamp)
+        }
+
+        if ((obj.name != null && obj.name !== '')) {
+          w.uint32(58)
+          w.string(obj.name)
+        }
+
+        if ((obj.description != null && obj.description !== '')) {
+          w.uint32(66)
+          w.string(obj.description)
+        }
+
+        if ((obj.icon != null && obj.icon !== '')) {
+          w.uint32(74)
+          w.string(obj.icon)
+        }
+
+        if ((obj.target != null && obj.target.byteLength > 0)) {
+          w.uint32(82)
+          w.bytes(obj.target)
+        }
+
+        if ((obj.groupId != null && obj.groupId.byteLength > 0)) {
+          w.uint32(90)
+          w.bytes(obj.groupId)
+        }
+
+        if ((obj.open != null && obj.open !== false)) {
+          w.uint32(96)
+          w.bool(obj.open)
+        }
+
+        if ((obj.nonce != null && obj.nonce.byteLength > 0)) {
+          w.uint32(106)
+          w.bytes(obj.nonce)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          communityId: uint8ArrayAlloc(0),
+          index: 0n,
+          prev: uint8ArrayAlloc(0),
+          op: Op.GENESIS,
+          signer: uint8ArrayAlloc(0),
+          timestamp: 0n,
+          name: '',
+          description: '',
+          icon: '',
+          target: uint8ArrayAlloc(0),
+          groupId: uint8ArrayAlloc(0),
+          open: false,
+          nonce: uint8ArrayAlloc(0)
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.communityId = reader.bytes()
+              break
+            }
+            case 2: {
+              obj.index = reader.uint64()
+              break
+            }
+            case 3: {
+              obj.prev = reader.bytes()
+              break
+            }
+            case 4: {
+              obj.op = CommunityEntry.Op.codec().decode(reader)
+              break
+            }
+            case 5: {
+              obj.signer = reader.bytes()
+              break
+            }
+            case 6: {
+              obj.timestamp = reader.uint64()
+              break
+            }
+            case 7: {
+              obj.name = reader.string()
+              break
+            }
+            case 8: {
+              obj.description = reader.string()
+              break
+            }
+            case 9: {
+              obj.icon = reader.string()
+              break
+            }
+            case 10: {
+              obj.target = reader.bytes()
+              break
+            }
+            case 11: {
+              obj.groupId = reader.bytes()
+              break
+            }
+            case 12: {
+              obj.open = reader.bool()
+              break
+            }
+            case 13: {
+              obj.nonce = reader.bytes()
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.communityId`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 2: {
+              yield {
+                field: `${prefix}.index`,
+                value: reader.uint64()
+              }
+              break
+            }
+            case 3: {
+              yield {
+                field: `${prefix}.prev`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 4: {
+              yield {
+                field: `${prefix}.op`,
+                value: CommunityEntry.Op.codec().decode(reader)
+              }
+              break
+            }
+            case 5: {
+              yield {
+                field: `${prefix}.signer`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 6: {
+              yield {
+                field: `${prefix}.timestamp`,
+                value: reader.uint64()
+              }
+              break
+            }
+            case 7: {
+              yield {
+                field: `${prefix}.name`,
+                value: reader.string()
+              }
+              break
+            }
+            case 8: {
+              yield {
+                field: `${prefix}.description`,
+                value: reader.string()
+              }
+              break
+            }
+            case 9: {
+              yield {
+                field: `${prefix}.icon`,
+                value: reader.string()
+              }
+              break
+            }
+            case 10: {
+              yield {
+                field: `${prefix}.target`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 11: {
+              yield {
+                field: `${prefix}.groupId`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 12: {
+              yield {
+                field: `${prefix}.open`,
+                value: reader.bool()
+              }
+              break
+            }
+            case 13: {
+              yield {
+                field: `${prefix}.nonce`,
+                value: reader.bytes()
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface CommunityEntryCommunityIdFieldEvent {
+    field: '$.communityId'
+    value: Uint8Array
+  }
+
+  export interface CommunityEntryIndexFieldEvent {
+    field: '$.index'
+    value: bigint
+  }
+
+  export interface CommunityEntryPrevFieldEvent {
+    field: '$.prev'
+    value: Uint8Array
+  }
+
+  export interface CommunityEntryOpFieldEvent {
+    field: '$.op'
+    value: CommunityEntry.Op
+  }
+
+  export interface CommunityEntrySignerFieldEvent {
+    field: '$.signer'
+    value: Uint8Array
+  }
+
+  export interface CommunityEntryTimestampFieldEvent {
+    field: '$.timestamp'
+    value: bigint
+  }
+
+  export interface CommunityEntryNameFieldEvent {
+    field: '$.name'
+    value: string
+  }
+
+  export interface CommunityEntryDescriptionFieldEvent {
+    field: '$.description'
+    value: string
+  }
+
+  export interface CommunityEntryIconFieldEvent {
+    field: '$.icon'
+    value: string
+  }
+
+  export interface CommunityEntryTargetFieldEvent {
+    field: '$.target'
+    value: Uint8Array
+  }
+
+  export interface CommunityEntryGroupIdFieldEvent {
+    field: '$.groupId'
+    value: Uint8Array
+  }
+
+  export interface CommunityEntryOpenFieldEvent {
+    field: '$.open'
+    value: boolean
+  }
+
+  export interface CommunityEntryNonceFieldEvent {
+    field: '$.nonce'
+    value: Uint8Array
+  }
+
+  export function encode (obj: Partial<CommunityEntry>): Uint8Array {
+    return encodeMessage(obj, CommunityEntry.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<CommunityEntry>): CommunityEntry {
+    return decodeMessage(buf, CommunityEntry.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<CommunityEntry>): Generator<CommunityEntryCommunityIdFieldEvent | CommunityEntryIndexFieldEvent | CommunityEntryPrevFieldEvent | CommunityEntryOpFieldEvent | CommunityEntrySignerFieldEvent | CommunityEntryTimestampFieldEvent | CommunityEntryNameFieldEvent | CommunityEntryDescriptionFieldEvent | CommunityEntryIconFieldEvent | CommunityEntryTargetFieldEvent | CommunityEntryGroupIdFieldEvent | CommunityEntryOpenFieldEvent | CommunityEntryNonceFieldEvent> {
+    return streamMessage(buf, CommunityEntry.codec(), opts)
+  }
+}
+
+export interface Announcement {
+  communityId: Uint8Array
+  announcementId: Uint8Array
+  signer: Uint8Array
+  timestamp: bigint
+  text: string
+}
+
+export namespace Announcement {
+  let _codec: Codec<Announcement>
+
+  export const codec = (): Codec<Announcement> => {
+    if (_codec == null) {
+      _codec = message<Announcement>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.communityId != null && obj.communityId.byteLength > 0)) {
+          w.uint32(10)
+          w.bytes(obj.communityId)
+        }
+
+        if ((obj.announcementId != null && obj.announcementId.byteLength > 0)) {
+          w.uint32(18)
+          w.bytes(obj.announcementId)
+        }
+
+        if ((obj.signer != null && obj.signer.byteLength > 0)) {
+          w.uint32(26)
+          w.bytes(obj.signer)
+        }
+
+        if ((obj.timestamp != null && obj.timestamp !== 0n)) {
+          w.uint32(32)
+          w.uint64(obj.timestamp)
+        }
+
+        if ((obj.text != null && obj.text !== '')) {
+          w.uint32(42)
+          w.string(obj.text)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          communityId: uint8ArrayAlloc(0),
+          announcementId: uint8ArrayAlloc(0),
+          signer: uint8ArrayAlloc(0),
+          timestamp: 0n,
+          text: ''
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.communityId = reader.bytes()
+              break
+            }
+            case 2: {
+              obj.announcementId = reader.bytes()
+              break
+            }
+            case 3: {
+              obj.signer = reader.bytes()
+              break
+            }
+            case 4: {
+              obj.timestamp = reader.uint64()
+              break
+            }
+            case 5: {
+              obj.text = reader.string()
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.communityId`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 2: {
+              yield {
+                field: `${prefix}.announcementId`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 3: {
+              yield {
+                field: `${prefix}.signer`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 4: {
+              yield {
+                field: `${prefix}.timestamp`,
+                value: reader.uint64()
+              }
+              break
+            }
+            case 5: {
+              yield {
+                field: `${prefix}.text`,
+                value: reader.string()
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface AnnouncementCommunityIdFieldEvent {
+    field: '$.communityId'
+    value: Uint8Array
+  }
+
+  export interface AnnouncementAnnouncementIdFieldEvent {
+    field: '$.announcementId'
+    value: Uint8Array
+  }
+
+  export interface AnnouncementSignerFieldEvent {
+    field: '$.signer'
+    value: Uint8Array
+  }
+
+  export interface AnnouncementTimestampFieldEvent {
+    field: '$.timestamp'
+    value: bigint
+  }
+
+  export interface AnnouncementTextFieldEvent {
+    field: '$.text'
+    value: string
+  }
+
+  export function encode (obj: Partial<Announcement>): Uint8Array {
+    return encodeMessage(obj, Announcement.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Announcement>): Announcement {
+    return decodeMessage(buf, Announcement.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Announcement>): Generator<AnnouncementCommunityIdFieldEvent | AnnouncementAnnouncementIdFieldEvent | AnnouncementSignerFieldEvent | AnnouncementTimestampFieldEvent | AnnouncementTextFieldEvent> {
+    return streamMessage(buf, Announcement.codec(), opts)
+  }
+}
+
+export interface Tombstone {
+  communityId: Uint8Array
+  groupId: Uint8Array
+  messageId: string
+  signer: Uint8Array
+  timestamp: bigint
+}
+
+export namespace Tombstone {
+  let _codec: Codec<Tombstone>
+
+  export const codec = (): Codec<Tombstone> => {
+    if (_codec == null) {
+      _codec = message<Tombstone>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.communityId != null && obj.communityId.byteLength > 0)) {
+          w.uint32(10)
+          w.bytes(obj.communityId)
+        }
+
+        if ((obj.groupId != null && obj.groupId.byteLength > 0)) {
+          w.uint32(18)
+          w.bytes(obj.groupId)
+        }
+
+        if ((obj.messageId != null && obj.messageId !== '')) {
+          w.uint32(26)
+          w.string(obj.messageId)
+        }
+
+        if ((obj.signer != null && obj.signer.byteLength > 0)) {
+          w.uint32(34)
+          w.bytes(obj.signer)
+        }
+
+        if ((obj.timestamp != null && obj.timestamp !== 0n)) {
+          w.uint32(40)
+          w.uint64(obj.timestamp)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          communityId: uint8ArrayAlloc(0),
+          groupId: uint8ArrayAlloc(0),
+          messageId: '',
+          signer: uint8ArrayAlloc(0),
+          timestamp: 0n
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.communityId = reader.bytes()
+              break
+            }
+            case 2: {
+              obj.groupId = reader.bytes()
+              break
+            }
+            case 3: {
+              obj.messageId = reader.string()
+              break
+            }
+            case 4: {
+              obj.signer = reader.bytes()
+              break
+            }
+            case 5: {
+              obj.timestamp = reader.uint64()
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.communityId`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 2: {
+              yield {
+                field: `${prefix}.groupId`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 3: {
+              yield {
+                field: `${prefix}.messageId`,
+                value: reader.string()
+              }
+              break
+            }
+            case 4: {
+              yield {
+                field: `${prefix}.signer`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 5: {
+              yield {
+                field: `${prefix}.timestamp`,
+                value: reader.uint64()
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface TombstoneCommunityIdFieldEvent {
+    field: '$.communityId'
+    value: Uint8Array
+  }
+
+  export interface TombstoneGroupIdFieldEvent {
+    field: '$.groupId'
+    value: Uint8Array
+  }
+
+  export interface TombstoneMessageIdFieldEvent {
+    field: '$.messageId'
+    value: string
+  }
+
+  export interface TombstoneSignerFieldEvent {
+    field: '$.signer'
+    value: Uint8Array
+  }
+
+  export interface TombstoneTimestampFieldEvent {
+    field: '$.timestamp'
+    value: bigint
+  }
+
+  export function encode (obj: Partial<Tombstone>): Uint8Array {
+    return encodeMessage(obj, Tombstone.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Tombstone>): Tombstone {
+    return decodeMessage(buf, Tombstone.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Tombstone>): Generator<TombstoneCommunityIdFieldEvent | TombstoneGroupIdFieldEvent | TombstoneMessageIdFieldEvent | TombstoneSignerFieldEvent | TombstoneTimestampFieldEvent> {
+    return streamMessage(buf, Tombstone.codec(), opts)
+  }
+}
+
+export interface AdminNote {
+  kind: AdminNote.Kind
+  communityId: Uint8Array
+  from: Uint8Array
+  timestamp: bigint
+  noteId: Uint8Array
+  targetMessage: string
+  targetMember: Uint8Array
+  targetGroup: Uint8Array
+  reason: string
+  excerpt: string
+}
+
+export namespace AdminNote {
+  export enum Kind {
+    REPORT = 'REPORT',
+    GROUP_REQUEST = 'GROUP_REQUEST'
+  }
+
+  enum __KindValues {
+    REPORT = 0,
+    GROUP_REQUEST = 1
+  }
+
+  export namespace Kind {
+    export const codec = (): Codec<Kind> => {
+      return enumeration<Kind>(__KindValues)
+    }
+  }
+
+  let _codec: Codec<AdminNote>
+
+  export const codec = (): Codec<AdminNote> => {
+    if (_codec == null) {
+      _codec = message<AdminNote>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if (obj.kind != null && __KindValues[obj.kind] !== 0) {
+          w.uint32(8)
+          AdminNote.Kind.codec().encode(obj.kind, w)
+        }
+
+        if ((obj.communityId != null && obj.communityId.byteLength > 0)) {
+          w.uint32(18)
+          w.bytes(obj.communityId)
+        }
+
+        if ((obj.from != null && obj.from.byteLength > 0)) {
+          w.uint32(26)
+          w.bytes(obj.from)
+        }
+
+        if ((obj.timestamp != null && obj.timestamp !== 0n)) {
+          w.uint32(32)
+          w.uint64(obj.timestamp)
+        }
+
+        if ((obj.noteId != null && obj.noteId.byteLength > 0)) {
+          w.uint32(42)
+          w.bytes(obj.noteId)
+        }
+
+        if ((obj.targetMessage != null && obj.targetMessage !== '')) {
+          w.uint32(50)
+          w.string(obj.targetMessage)
+        }
+
+        if ((obj.targetMember != null && obj.targetMember.byteLength > 0)) {
+          w.uint32(58)
+          w.bytes(obj.targetMember)
+        }
+
+        if ((obj.targetGroup != null && obj.targetGroup.byteLength > 0)) {
+          w.uint32(66)
+          w.bytes(obj.targetGroup)
+        }
+
+        if ((obj.reason != null && obj.reason !== '')) {
+          w.uint32(74)
+          w.string(obj.reason)
+        }
+
+        if ((obj.excerpt != null && obj.excerpt !== '')) {
+          w.uint32(82)
+          w.string(obj.excerpt)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          kind: Kind.REPORT,
+          communityId: uint8ArrayAlloc(0),
+          from: uint8ArrayAlloc(0),
+          timestamp: 0n,
+          noteId: uint8ArrayAlloc(0),
+          targetMessage: '',
+          targetMember: uint8ArrayAlloc(0),
+          targetGroup: uint8ArrayAlloc(0),
+          reason: '',
+          excerpt: ''
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.kind = AdminNote.Kind.codec().decode(reader)
+              break
+            }
+            case 2: {
+              obj.communityId = reader.bytes()
+              break
+            }
+            case 3: {
+              obj.from = reader.bytes()
+              break
+            }
+            case 4: {
+              obj.timestamp = reader.uint64()
+              break
+            }
+            case 5: {
+              obj.noteId = reader.bytes()
+              break
+            }
+            case 6: {
+              obj.targetMessage = reader.string()
+              break
+            }
+            case 7: {
+              obj.targetMember = reader.bytes()
+              break
+            }
+            case 8: {
+              obj.targetGroup = reader.bytes()
+              break
+            }
+            case 9: {
+              obj.reason = reader.string()
+              break
+            }
+            case 10: {
+              obj.excerpt = reader.string()
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.kind`,
+                value: AdminNote.Kind.codec().decode(reader)
+              }
+              break
+            }
+            case 2: {
+              yield {
+                field: `${prefix}.communityId`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 3: {
+              yield {
+                field: `${prefix}.from`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 4: {
+              yield {
+                field: `${prefix}.timestamp`,
+                value: reader.uint64()
+              }
+              break
+            }
+            case 5: {
+              yield {
+                field: `${prefix}.noteId`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 6: {
+              yield {
+                field: `${prefix}.targetMessage`,
+                value: reader.string()
+              }
+              break
+            }
+            case 7: {
+              yield {
+                field: `${prefix}.targetMember`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 8: {
+              yield {
+                field: `${prefix}.targetGroup`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 9: {
+              yield {
+                field: `${prefix}.reason`,
+                value: reader.string()
+              }
+              break
+            }
+            case 10: {
+              yield {
+                field: `${prefix}.excerpt`,
+                value: reader.string()
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface AdminNoteKindFieldEvent {
+    field: '$.kind'
+    value: AdminNote.Kind
+  }
+
+  export interface AdminNoteCommunityIdFieldEvent {
+    field: '$.communityId'
+    value: Uint8Array
+  }
+
+  export interface AdminNoteFromFieldEvent {
+    field: '$.from'
+    value: Uint8Array
+  }
+
+  export interface AdminNoteTimestampFieldEvent {
+    field: '$.timestamp'
+    value: bigint
+  }
+
+  export interface AdminNoteNoteIdFieldEvent {
+    field: '$.noteId'
+    value: Uint8Array
+  }
+
+  export interface AdminNoteTargetMessageFieldEvent {
+    field: '$.targetMessage'
+    value: string
+  }
+
+  export interface AdminNoteTargetMemberFieldEvent {
+    field: '$.targetMember'
+    value: Uint8Array
+  }
+
+  export interface AdminNoteTargetGroupFieldEvent {
+    field: '$.targetGroup'
+    value: Uint8Array
+  }
+
+  export interface AdminNoteReasonFieldEvent {
+    field: '$.reason'
+    value: string
+  }
+
+  export interface AdminNoteExcerptFieldEvent {
+    field: '$.excerpt'
+    value: string
+  }
+
+  export function encode (obj: Partial<AdminNote>): Uint8Array {
+    return encodeMessage(obj, AdminNote.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<AdminNote>): AdminNote {
+    return decodeMessage(buf, AdminNote.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<AdminNote>): Generator<AdminNoteKindFieldEvent | AdminNoteCommunityIdFieldEvent | AdminNoteFromFieldEvent | AdminNoteTimestampFieldEvent | AdminNoteNoteIdFieldEvent | AdminNoteTargetMessageFieldEvent | AdminNoteTargetMemberFieldEvent | AdminNoteTargetGroupFieldEvent | AdminNoteReasonFieldEvent | AdminNoteExcerptFieldEvent> {
+    return streamMessage(buf, AdminNote.codec(), opts)
+  }
+}
+
+export interface CommunityPayload {
+  communityId: Uint8Array
+  logStart: bigint
+  log: Uint8Array[]
+  announcement?: Uint8Array
+  tombstone?: Uint8Array
+  adminNote?: Sealed
+}
+
+export namespace CommunityPayload {
+  let _codec: Codec<CommunityPayload>
+
+  export const codec = (): Codec<CommunityPayload> => {
+    if (_codec == null) {
+      _codec = message<CommunityPayload>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.communityId != null && obj.communityId.byteLength > 0)) {
+          w.uint32(10)
+          w.bytes(obj.communityId)
+        }
+
+        if ((obj.logStart != null && obj.logStart !== 0n)) {
+          w.uint32(16)
+          w.uint64(obj.logStart)
+        }
+
+        if (obj.log != null && obj.log.length > 0) {
+          for (const value of obj.log) {
+            w.uint32(26)
+            w.bytes(value)
+          }
+        }
+
+        if (obj.announcement != null) {
+          w.uint32(34)
+          w.bytes(obj.announcement)
+        }
+
+        if (obj.tombstone != null) {
+          w.uint32(42)
+          w.bytes(obj.tombstone)
+        }
+
+        if (obj.adminNote != null) {
+          w.uint32(50)
+          Sealed.codec().encode(obj.adminNote, w)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          communityId: uint8ArrayAlloc(0),
+          logStart: 0n,
+          log: []
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.communityId = reader.bytes()
+              break
+            }
+            case 2: {
+              obj.logStart = reader.uint64()
+              break
+            }
+            case 3: {
+              if (opts.limits?.log != null && obj.log.length === opts.limits.log) {
+                throw new MaxLengthError('Decode error - repeated field "log" had too many elements')
+              }
+
+              obj.log.push(reader.bytes())
+              break
+            }
+            case 4: {
+              obj.announcement = reader.bytes()
+              break
+            }
+            case 5: {
+              obj.tombstone = reader.bytes()
+              break
+            }
+            case 6: {
+              obj.adminNote = Sealed.codec().decode(reader, reader.uint32(), {
+                limits: opts.limits?.adminNote
+              })
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const obj = {
+          log: 0
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.communityId`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 2: {
+              yield {
+                field: `${prefix}.logStart`,
+                value: reader.uint64()
+              }
+              break
+            }
+            case 3: {
+              if (opts.limits?.log != null && obj.log === opts.limits.log) {
+                throw new MaxLengthError('Streaming decode error - repeated field "log" had too many elements')
+              }
+
+              yield {
+                field: `${prefix}.log[]`,
+                index: obj.log,
+                value: reader.bytes()
+              }
+
+              obj.log++
+
+              break
+            }
+            case 4: {
+              yield {
+                field: `${prefix}.announcement`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 5: {
+              yield {
+                field: `${prefix}.tombstone`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 6: {
+              yield * Sealed.codec().stream(reader, reader.uint32(), `${prefix}.adminNote`, {
+                limits: opts.limits?.adminNote
+              })
+
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface CommunityPayloadCommunityIdFieldEvent {
+    field: '$.communityId'
+    value: Uint8Array
+  }
+
+  export interface CommunityPayloadLogStartFieldEvent {
+    field: '$.logStart'
+    value: bigint
+  }
+
+  export interface CommunityPayloadLogFieldEvent {
+    field: '$.log[]'
+    index: number
+    value: Uint8Array
+  }
+
+  export interface CommunityPayloadAnnouncementFieldEvent {
+    field: '$.announcement'
+    value: Uint8Array
+  }
+
+  export interface CommunityPayloadTombstoneFieldEvent {
+    field: '$.tombstone'
+    value: Uint8Array
+  }
+
+  export interface CommunityPayloadAdminNoteBoxesHintFieldEvent {
+    field: '$.adminNote.boxes[].hint'
+    value: Uint8Array
+    index: number
+  }
+
+  export interface CommunityPayloadAdminNoteBoxesEphemeralFieldEvent {
+    field: '$.adminNote.boxes[].ephemeral'
+    value: Uint8Array
+    index: number
+  }
+
+  export interface CommunityPayloadAdminNoteBoxesNonceFieldEvent {
+    field: '$.adminNote.boxes[].nonce'
+    value: Uint8Array
+    index: number
+  }
+
+  export interface CommunityPayloadAdminNoteBoxesCiphertextFieldEvent {
+    field: '$.adminNote.boxes[].ciphertext'
+    value: Uint8Array
+    index: number
+  }
+
+  export function encode (obj: Partial<CommunityPayload>): Uint8Array {
+    return encodeMessage(obj, CommunityPayload.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<CommunityPayload>): CommunityPayload {
+    return decodeMessage(buf, CommunityPayload.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<CommunityPayload>): Generator<CommunityPayloadCommunityIdFieldEvent | CommunityPayloadLogStartFieldEvent | CommunityPayloadLogFieldEvent | CommunityPayloadAnnouncementFieldEvent | CommunityPayloadTombstoneFieldEvent | CommunityPayloadAdminNoteBoxesHintFieldEvent | CommunityPayloadAdminNoteBoxesEphemeralFieldEvent | CommunityPayloadAdminNoteBoxesNonceFieldEvent | CommunityPayloadAdminNoteBoxesCiphertextFieldEvent> {
+    return streamMessage(buf, CommunityPayload.codec(), opts)
+  }
+}
+
+export interface CommunityInvite {
+  communityId: Uint8Array
+  name: string
+  groupInvite: string
+}
+
+export namespace CommunityInvite {
+  let _codec: Codec<CommunityInvite>
+
+  export const codec = (): Codec<CommunityInvite> => {
+    if (_codec == null) {
+      _codec = message<CommunityInvite>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.communityId != null && obj.communityId.byteLength > 0)) {
+          w.uint32(10)
+          w.bytes(obj.communityId)
+        }
+
+        if ((obj.name != null && obj.name !== '')) {
+          w.uint32(18)
+          w.string(obj.name)
+        }
+
+        if ((obj.groupInvite != null && obj.groupInvite !== '')) {
+          w.uint32(26)
+          w.string(obj.groupInvite)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          communityId: uint8ArrayAlloc(0),
+          name: '',
+          groupInvite: ''
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.communityId = reader.bytes()
+              break
+            }
+            case 2: {
+              obj.name = reader.string()
+              break
+            }
+            case 3: {
+              obj.groupInvite = reader.string()
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.communityId`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 2: {
+              yield {
+                field: `${prefix}.name`,
+                value: reader.string()
+              }
+              break
+            }
+            case 3: {
+              yield {
+                field: `${prefix}.groupInvite`,
+                value: reader.string()
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface CommunityInviteCommunityIdFieldEvent {
+    field: '$.communityId'
+    value: Uint8Array
+  }
+
+  export interface CommunityInviteNameFieldEvent {
+    field: '$.name'
+    value: string
+  }
+
+  export interface CommunityInviteGroupInviteFieldEvent {
+    field: '$.groupInvite'
+    value: string
+  }
+
+  export function encode (obj: Partial<CommunityInvite>): Uint8Array {
+    return encodeMessage(obj, CommunityInvite.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<CommunityInvite>): CommunityInvite {
+    return decodeMessage(buf, CommunityInvite.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<CommunityInvite>): Generator<CommunityInviteCommunityIdFieldEvent | CommunityInviteNameFieldEvent | CommunityInviteGroupInviteFieldEvent> {
+    return streamMessage(buf, CommunityInvite.codec(), opts)
   }
 }
