@@ -1,5 +1,5 @@
 // A real Kith daemon process (`node packages/cli/bin/kith.js daemon`) for benches that measure the process itself.
-import { spawn, type ChildProcess } from 'node:child_process'
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -9,6 +9,7 @@ import { settledRssMB } from './rss.js'
 
 const KITH_BIN = fileURLToPath(new URL('../../packages/cli/bin/kith.js', import.meta.url))
 const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url))
+const BUNDLE_SCRIPT = fileURLToPath(new URL('../../packages/cli/scripts/bundle.mjs', import.meta.url))
 
 export interface DaemonRss {
   /** VmRSS of the daemon process after it printed its ready line and settled, MB */
@@ -30,6 +31,8 @@ export async function measureDaemonRss (settleMs = 5000, readyTimeoutMs = 60_000
   let child: ChildProcess | undefined
   let stderr = ''
   try {
+    // measure what a user runs after `npm install`: the bundle, made fresh from the current sources
+    execFileSync(process.execPath, [BUNDLE_SCRIPT], { cwd: REPO_ROOT, stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, NODE_OPTIONS: '' } })
     const t0 = performance.now()
     child = spawn(process.execPath, [KITH_BIN, 'daemon', '--data', dataDir, '--listen', '/ip4/127.0.0.1/tcp/0', '--no-mdns'], {
       cwd: REPO_ROOT,
