@@ -124,13 +124,27 @@ describe('channels: the DHT directory', () => {
     expect((await searchUntil(searcher, 'ile', names => names.length > 0, '"ile" finds the new name'))[0].channelId).toBe(channelId)
   })
 
-  // BUG (packages/node/src/channels/directory.ts publish(), with @libp2p/kad-dht 16 PutValueHandler): a keyword record
-  // is read, merged and written back by each publisher, and a DHT peer stores whatever a PUT_VALUE carries in place of
-  // what it holds (selectors only choose between the values of one get). Publishers that overlap each read the record
-  // without the others and the last write wins: here 2 or 3 of the 8 channels stay listed under "jardin" (their own
-  // words find all 8). Marked `fails` so the suite stays green; drop `.fails` once DHT peers merge keyword records on
-  // store (proposed patch in the session report: a merging datastore under libp2p's).
-  it.fails('lists eight channels created at the same moment by eight owners under the keyword they share', async () => {
+  it('publishes a channel its owner created with no DHT peer as soon as it has some, not at the 6-hourly republish', async () => {
+    const nodes = await dht(4)
+    // alone, the owner's DHT queries wait for a peer until they time out (here after 1.5 s); the retries that
+    // follow (from 200 ms, at most 1 s apart) are the only publishes before the 6-hourly republish
+    const owner = await net.node({ channels: { requestTimeout: 1500, publishRetry: { first: 200, max: 1000 } } }) as FullKithNode
+    const { channelId } = await owner.channels.create('Lonely bakery', { description: 'bread at dawn' })
+    expect((await owner.channels.info(channelId)).directory?.status).toBe('publishing')
+    await waitFor(async () => (await owner.channels.info(channelId)).directory?.status === 'retrying', 'the first publish failed')
+    await net.connect(owner, nodes[0])
+    await net.connect(owner, nodes[1])
+    await waitFor(async () => (await owner.channels.info(channelId)).directory?.status === 'published', 'the retried publish lands')
+    expect((await nodes[3].channels.info(channelId)).directory).toBeNull()
+    // the DHT peers hold the records, not only the owner (whose own store kept them from the first attempt)
+    await net.stopNode(owner)
+    const found = await searchUntil(nodes[3], 'bakery', names => names.includes('Lonely bakery'), 'found with the owner offline')
+    expect(found.map(r => r.channelId)).toEqual([channelId])
+  })
+
+  // Publishers that overlap each read a keyword record without the others' channels and put it back; DHT peers
+  // merge keyword records on store (channels/directory-store.ts), so none of the eight is lost.
+  it('lists eight channels created at the same moment by eight owners under the keyword they share', async () => {
     const nodes = await dht(10)
     const searcher = nodes[9]
     const words = ['partage', 'plantes', 'botanique', 'ouvrier', 'familial', 'potager', 'japonais', 'secret']
@@ -145,11 +159,9 @@ describe('channels: the DHT directory', () => {
     expect(jardin.map(r => r.channelId).sort()).toEqual([...created].sort())
   })
 
-  // BUG (same root as above): any peer can put a keyword record that every validator accepts (its own channel, validly
-  // signed, with the keyword) and each DHT peer replaces the listing it held with it: the channel found by "sante" a
-  // moment before is gone from every peer until its owner republishes (every 6 hours). Marked `fails` so the suite
-  // stays green; drop `.fails` once DHT peers merge keyword records on store.
-  it.fails('a stranger cannot wipe a keyword\'s listing by putting a valid record of its own channel alone', async () => {
+  // Any peer can put a keyword record every validator accepts (its own channel, validly signed, with the keyword):
+  // DHT peers merge it into the listing they hold rather than replace that listing with it.
+  it('a stranger cannot wipe a keyword\'s listing by putting a valid record of its own channel alone', async () => {
     const nodes = await dht(7, [[4, 0], [4, 1]])
     const [owner, , attacker, , searcher] = nodes
     const { channelId } = await owner.channels.create('Santé publique Paris', { description: 'Nouvelles de santé' })

@@ -301,12 +301,9 @@ describe('channels: forged records and once-per-follower tallies', () => {
     for (const n of [owner, f1, f2]) expect(await tally(n)).toEqual({ reactions: { '👍': 1, '🎉': 1 }, votes: [0, 2, 0] })
   })
 
-  // BUG (packages/node/src/channels/channels-service.ts, apply() → newer()): the store keeps one reaction / ballot per
-  // follower and replaces it only with a strictly later timestamp, so of two with the same timestamp each node keeps
-  // the one that arrived first, while channel-tally.ts (and docs) say the smaller emoji / ballot wins a tie (a
-  // withdrawal wins). Node a here keeps 👍 and [1] and shows them; node b keeps the withdrawals. Marked `fails` so the
-  // suite stays green; drop `.fails` once newer() breaks ties as the tally does (proposed patch in the session report).
-  it.fails('settles two records of one follower with the same timestamp the same way on every node, whatever order they arrive in', async () => {
+  // The store keeps one reaction / ballot per follower; of two with the same timestamp it must keep the one
+  // channel-tally.ts counts (the smaller emoji / ballot, so a withdrawal wins), whichever arrived first.
+  it('settles two records of one follower with the same timestamp the same way on every node, whatever order they arrive in', async () => {
     // channel-tally.ts breaks such ties by content (the smaller emoji / ballot wins, so a withdrawal wins) so that
     // every follower holding the same records shows the same numbers; the store must keep the same winner
     const owner = await node()

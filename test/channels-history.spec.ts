@@ -125,15 +125,10 @@ describe('channels: history for late followers while the publisher is offline', 
     expect((await storedPostsVerify(f2, channelId)).sort()).toEqual(published.map(p => p.postId).sort())
   })
 
-  // BUG (packages/node/src/channels/channels-service.ts, create() / register() / onIdentify()): the relay never holds
-  // the channel's meta. create() pushes the meta with broadcast() while `void this.register(...)` is still in flight,
-  // so the relay answers "this peer does not carry that topic"; a channel created before its owner met the relay has
-  // its meta pushed to nobody; and neither register() nor onIdentify() hands the meta over once the relay carries the
-  // topic (the relay's stats show 3 stored messages here: the posts, no meta). A follower whose only source is the
-  // relay gets posts it cannot check (no meta) and drops them all; follow() found no meta in the DHT because it ran
-  // before the dial, and nothing looks again. Marked `fails` so the suite stays green; drop `.fails` once register()
-  // pushes the meta of the topics the relay accepted (proposed patch in the session report).
-  it.fails('from a relay, for a follower that follows right after it starts, before its dial to the relay completes', async () => {
+  // The relay must hold the channel's meta, not only its posts: the owner hands it over once the relay accepted the
+  // channel's topic (create() cannot: its registration is still in flight), and a follower whose follow() ran
+  // before it reached any peer gets it, with the posts, once the relay is identified.
+  it('from a relay, for a follower that follows right after it starts, before its dial to the relay completes', async () => {
     // what `kith channel follow` does on a daemon that has just started: follow() runs before the bootstrap
     // connection is up, so the channel's meta can only come later, from the relay's history
     const relay = await startRelay()
@@ -158,6 +153,30 @@ describe('channels: history for late followers while the publisher is offline', 
     await waitFor(async () => (await f2.channels.posts(channelId)).length === 3, 'F2 catches up from the relay once it reaches it', 10_000)
     expect((await f2.channels.posts(channelId)).map(p => p.postId)).toEqual(ids)
     expect((await f2.channels.info(channelId)).name).toBe('Early follow')
+  })
+
+  it('from a relay, for a channel created before its owner met the relay: the meta is handed over on connecting', async () => {
+    const relay = await startRelay()
+    const owner = await node()
+    const { channelId } = await owner.channels.create('Made offline', { description: 'created alone' })
+    await owner.connect(relay.getMultiaddrs()[0])
+    const topic = channelTopic(channelId)
+    await waitFor(() => relay.relay.topics().includes(topic), 'the relay carries the channel topic')
+    const ids: string[] = []
+    for (const text of ['after meeting the relay', 'and another']) {
+      const { postId, acks } = await owner.channels.post(channelId, { kind: 'text', text })
+      expect(acks).toBeGreaterThanOrEqual(1)
+      ids.push(postId)
+    }
+    await waitFor(() => relay.relay.stats().storedMessages >= 3, 'the relay stored the meta and the 2 posts')
+    await net.stopNode(owner)
+
+    const f2 = await node({ bootstrap: [relay.getMultiaddrs()[0]] })
+    await waitFor(() => connectedTo(f2, relay.peerId), 'F2 reaches the relay')
+    await f2.channels.follow(channelId)
+    await waitFor(async () => (await f2.channels.posts(channelId)).length === 2, 'F2 catches up from the relay')
+    expect((await f2.channels.posts(channelId)).map(p => p.postId)).toEqual(ids)
+    expect((await f2.channels.info(channelId)).name).toBe('Made offline')
   })
 
   /** whether `n` shows `expected` posts; throws otherwise, so that a timeout says how many it shows */

@@ -68,4 +68,60 @@ describe('channels between real nodes', () => {
       expect(left.some(p => p.postId === postId)).toBe(false)
     }
   })
+  it('pruning removes an expired post\'s reactions, votes and media references, and keeps a file a live post still shows', async () => {
+    let clock = Date.now()
+    const now = (): number => clock
+    const owner = await net.node({ now })
+    const follower = await net.node({ now })
+    await net.connect(follower, owner)
+    const { channelId } = await owner.channels.create('Prune me')
+    await follower.channels.follow(channelId)
+    await waitFor(() => owner.libp2p.services.pubsub.getSubscribers(`/kith/c/1/${channelId}`).length === 1, 'follower subscribed')
+    const { postId: photoId } = await owner.channels.post(channelId, { kind: 'photo', bytes: PNG })
+    const { postId: pollId } = await owner.channels.post(channelId, { kind: 'poll', poll: { question: 'Old?', options: ['yes', 'no'] } })
+    await waitFor(async () => (await follower.channels.posts(channelId)).length === 2, 'follower has the first two posts')
+    await follower.channels.react(photoId, '👍')
+    await follower.channels.vote(pollId, ['yes'])
+
+    clock += 29 * 24 * 3600_000
+    // the same file again (same CID) and a text post, both still live at the first prune
+    const { postId: againId } = await owner.channels.post(channelId, { kind: 'photo', bytes: PNG })
+    const { postId: textId } = await owner.channels.post(channelId, { kind: 'text', text: 'live' })
+    await waitFor(async () => (await follower.channels.posts(channelId)).length === 4, 'follower has all four posts')
+    await follower.channels.react(textId, '🔥')
+    await waitFor(async () => (await owner.channels.posts(channelId)).find(p => p.postId === textId)?.reactions['🔥'] === 1, 'the owner has the reaction')
+    await waitFor(async () => (await owner.channels.posts(channelId))[1]?.poll?.options[0].votes === 1, 'the owner has the vote')
+    const cid = (await owner.channels.posts(channelId))[0].media?.cid as string
+
+    const keysUnder = async (node: typeof owner, prefix: string): Promise<string[]> => {
+      const out: string[] = []
+      for await (const [key] of node.store.app.iterator({ gte: prefix, lt: prefix + '\xff' })) out.push(key as string)
+      return out
+    }
+    clock += 2 * 24 * 3600_000
+    for (const node of [owner, follower]) {
+      expect(await node.channels.pruneExpiredPosts()).toEqual({ posts: 2, media: 0 })
+      const left = await node.channels.posts(channelId)
+      expect(left.map(p => p.postId)).toEqual([againId, textId])
+      expect(left[0].media?.available, 'the file a live post shows stays').toBe(true)
+      expect(left[1].reactions).toEqual({ '🔥': 1 })
+      expect(await keysUnder(node, `ch/${channelId}/r/${photoId}`)).toEqual([])
+      expect(await keysUnder(node, `ch/${channelId}/v/${pollId}`)).toEqual([])
+      expect(await keysUnder(node, `chmedia/${cid}/`)).toEqual([`chmedia/${cid}/${againId}`])
+      for (const id of [photoId, pollId]) {
+        expect(await node.store.app.get(`chpost/${id}`)).toBeUndefined()
+        expect(await node.store.app.get(`ch/${channelId}/pi/${id}`)).toBeUndefined()
+      }
+    }
+
+    clock += 30 * 24 * 3600_000
+    for (const node of [owner, follower]) {
+      expect(await node.channels.pruneExpiredPosts()).toEqual({ posts: 2, media: 1 })
+      expect(await node.channels.posts(channelId)).toEqual([])
+      for (const prefix of [`ch/${channelId}/p/`, `ch/${channelId}/pi/`, `ch/${channelId}/r/`, `ch/${channelId}/v/`, 'chexp/', 'chpost/', 'chmedia/', 'chmediaok/']) {
+        expect(await keysUnder(node, prefix), prefix).toEqual([])
+      }
+      expect(await node.channels.pruneExpiredPosts()).toEqual({ posts: 0, media: 0 })
+    }
+  })
 })

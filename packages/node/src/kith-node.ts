@@ -3,8 +3,7 @@ import { createKithNode as createKithNodeCore, type KithNodeCore, type KithNodeC
 import { groups, type GroupsInit, type GroupsService } from './groups/index.js'
 import { relay, type RelayInit, type RelayService } from './relay/index.js'
 import { HistoryServer } from './history-server.js'
-import { channels, type ChannelsInit, type ChannelsService } from './channels/index.js'
-import { channelDirectorySelectors, channelDirectoryValidators } from '@kith/protocol'
+import { channelDirectoryDht, channels, type ChannelsInit, type ChannelsService } from './channels/index.js'
 import type { AppDb } from './groups/group-store.js'
 import type { KithNode } from './types.ts'
 
@@ -13,8 +12,8 @@ export interface CreateKithNodeInit extends KithNodeCoreInit {
   channels?: ChannelsInit
 }
 
-/** every Kith node validates (and helps hold) the channel directory's DHT records */
-const directoryDht = { validators: { ...channelDirectoryValidators }, selectors: { ...channelDirectorySelectors } }
+/** every Kith node validates (and helps hold, merging keyword records) the channel directory's DHT records */
+const directory = channelDirectoryDht()
 
 export interface FullKithNode extends KithNode, Omit<KithNodeCore, 'addEventListener' | 'removeEventListener'> {
   readonly groups: GroupsService
@@ -36,7 +35,8 @@ function appDb (core: KithNodeCore): AppDb {
 
 /** a libp2p + helia node on one data folder, with Kith's services (groups) on top */
 export async function createKithNode (init: CreateKithNodeInit): Promise<FullKithNode> {
-  const core = await createKithNodeCore({ dht: directoryDht, ...init, start: false })
+  const core = await createKithNodeCore({ dht: directory.dht, ...init, start: false })
+  directory.install(core.store.libp2pDatastore)
   const history = new HistoryServer({ get libp2p () { return core.libp2p }, logger: defaultLogger() })
   await core.addService(history)
   const service = groups(init.groups)({
@@ -82,7 +82,8 @@ export interface RelayNode extends Omit<KithNodeCore, 'addEventListener' | 'remo
  * beyond its peer key.
  */
 export async function createRelayNode (init: CreateRelayNodeInit): Promise<RelayNode> {
-  const core = await createKithNodeCore({ dht: directoryDht, ...init, relayServer: init.relayServer ?? {}, start: false })
+  const core = await createKithNodeCore({ dht: directory.dht, ...init, relayServer: init.relayServer ?? {}, start: false })
+  directory.install(core.store.libp2pDatastore)
   const service = relay(init.relay)({
     privateKey: core.privateKey,
     get pubsub () { return core.libp2p.services.pubsub },

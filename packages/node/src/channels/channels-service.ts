@@ -7,10 +7,10 @@ import { sha256 as sha256Hasher } from 'multiformats/hashes/sha2'
 import * as raw from 'multiformats/codecs/raw'
 import {
   applyPostEdits, channelIdFromString, channelIdToString, channelTopic, checkMediaForKind, ChannelPost, ChannelPostKind,
-  compareChannelMeta, decodeChannelWire, decodeHistoryPage, decodeRegistrationResponse, decodeStoreRequest, decodeStoreResponse,
+  compareChannelMeta, decodeChannelWire, decodeHistoryPage, decodeStoreRequest,
   encodeChannelWire, fromHex, generateIdentity, identityFromSeed, isMediaKind, MAX_HISTORY_PAGE_BYTES, MAX_MEDIA_BYTES,
   MAX_WIRE_BYTES, publicKeyFromPeerId, RETENTION_MS, signChannelMeta, signChannelPost, signChannelPostEdit,
-  signChannelReaction, signChannelVote, signTopicRegistration, SignatureVerifier, StoreRequest, StoreResponse, tallyReactions,
+  signChannelReaction, signChannelVote, SignatureVerifier, StoreResponse, tallyReactions,
   tallyVotes, toHex, utf8, verifyChannelMeta, verifyChannelPost, verifyChannelPostEdit, verifyChannelReaction,
   verifyChannelVote, HistoryRequest, channelPostId, peerIdFromPublicKey, Signed as SignedCodec, ChannelReaction as ReactionCodec,
   ChannelVote as VoteCodec, type ChannelWireKind, type Identity, type VerifiedChannelMeta, type VerifiedChannelPost
@@ -18,16 +18,17 @@ import {
 import { InvalidArgumentError, MessageTooLargeError, NotAnAdminError } from '../errors.js'
 import { HISTORY_PROTOCOL, type HistoryPageResult, type HistoryServer } from '../history-server.js'
 import { requestFrames, serveFrames } from '../stream-rpc.js'
+import { pushStore, pushTo, registerTopics, RELAY_REGISTER_PROTOCOL, STORE_PROTOCOL } from './store-push.js'
 import { scoreTopic } from '../topic-score.js'
 import { GroupStore, json, type AppDb, type BatchOp } from '../groups/group-store.js'
 import { channelKeys as keys } from './channel-store.js'
-import { ChannelDirectory, type ChannelSearchResult } from './directory.js'
+import { pruneExpired } from './channel-prune.js'
+import { ChannelDirectory, type ChannelSearchResult, type DhtPut } from './directory.js'
 import type { Helia } from '@helia/interface'
 import type { AbortOptions, ComponentLogger, Connection, Libp2p, Logger, PeerId, PrivateKey, Startable, Stream, TypedEventTarget } from '@libp2p/interface'
 import type { KithNodeEvents } from '../types.js'
 
-export const STORE_PROTOCOL = '/kith/relay/store/1.0.0'
-const RELAY_REGISTER_PROTOCOL = '/kith/relay/register/1.0.0'
+export { STORE_PROTOCOL, pushStore } from './store-push.js'
 
 export type PostKindName = 'text' | 'photo' | 'video' | 'sticker' | 'poll'
 const KIND_NAMES: Record<string, PostKindName> = { TEXT: 'text', PHOTO: 'photo', VIDEO: 'video', STICKER: 'sticker', POLL: 'poll' }
@@ -60,7 +61,15 @@ export interface ChannelInfo {
   role: 'owner' | 'admin' | 'follower' | 'none'
   following: boolean
   version: number
+  /** for a channel this node owns, its directory publish; null otherwise */
+  directory: { status: DirectoryStatus, attempts: number } | null
 }
+
+/**
+ * Where the owner's directory publish stands: 'published' once every record was taken by a DHT peer,
+ * 'retrying' after one was not (the next attempt is due, with backoff), 'publishing' while one runs.
+ */
+export type DirectoryStatus = 'publishing' | 'published' | 'retrying'
 
 export interface UpdatesEntry {
   channelId: string
@@ -109,6 +118,8 @@ export interface ChannelsInit {
   mediaTimeout?: number
   pruneInterval?: number
   republishInterval?: number
+  /** a directory publish that no peer took is retried after `first` ms, doubling up to `max` (default 30 s, 1 h) */
+  publishRetry?: { first?: number, max?: number }
 }
 
 export interface ChannelsComponents {
@@ -134,6 +145,8 @@ interface ChannelState {
   ownerKey?: Identity
   following: boolean
   queue: Promise<unknown>
+  /** the directory publish in flight, whether another is wanted after it, and the retry waiting */
+  publish?: { running?: Promise<void>, again: boolean, attempt: number, timer?: ReturnType<typeof setTimeout>, status: DirectoryStatus }
 }
 
 function followCid (channelId: string): CID {
@@ -167,7 +180,8 @@ class DefaultChannelsService implements ChannelsService {
 
   /** made on first use: libp2p (and its content routing) exists only once the node has started */
   private get directory (): ChannelDirectory {
-    this.directoryInstance ??= new ChannelDirectory(this.components.libp2p.contentRouting, this.verifier, this.log, this.requestTimeout)
+    const dht = (this.components.libp2p as unknown as { services?: { dht?: DhtPut } }).services?.dht
+    this.directoryInstance ??= new ChannelDirectory(this.components.libp2p.contentRouting, this.verifier, this.log, this.requestTimeout, dht)
     return this.directoryInstance
   }
 
@@ -200,14 +214,17 @@ class DefaultChannelsService implements ChannelsService {
     this.timers.push(setInterval(() => { void this.pruneExpiredPosts().catch(() => {}) }, this.init.pruneInterval ?? 60 * 60_000))
     this.timers.push(setInterval(() => { void this.republish() }, this.init.republishInterval ?? 6 * 60 * 60_000))
     for (const t of this.timers) t.unref?.()
-    // the DHT needs its routing table before a put can land: republish once it has peers
-    setTimeout(() => { void this.republish() }, 3000).unref?.()
+    // a directory publish no peer took yet (the routing table is still empty) is retried with backoff
+    void this.republish({ provide: false })
+    // follower announcements are not retried: make them once the DHT has peers
+    setTimeout(() => { void this.republish({ publish: false }) }, 3000).unref?.()
   }
 
   async stop (): Promise<void> {
     this.started = false
     for (const t of this.timers) clearInterval(t)
     this.timers = []
+    for (const channel of this.channels.values()) clearTimeout(channel.publish?.timer)
     const { libp2p, pubsub } = this.components
     libp2p.removeEventListener('peer:identify', this.onIdentify)
     libp2p.removeEventListener('peer:disconnect', this.onDisconnect)
@@ -276,15 +293,34 @@ class DefaultChannelsService implements ChannelsService {
     this.relays.delete(evt.detail.toString())
   }
 
+  /**
+   * Ask a relay to carry topics, then hand it the meta of each accepted channel this node knows: the relay keeps
+   * history for followers that reach only it, and posts mean nothing to them without the meta that says who may
+   * sign them. (Pushed before, the meta would be refused: the relay stores only topics it carries.)
+   */
   private async register (peer: string, topics: string[]): Promise<void> {
     if (topics.length === 0) return
+    let accepted: string[]
     try {
-      const signal = AbortSignal.timeout(this.requestTimeout)
-      const stream = await this.components.libp2p.dialProtocol(peerIdFromString(peer), RELAY_REGISTER_PROTOCOL, { signal, runOnLimitedConnection: true })
-      const [frame] = await requestFrames(stream, signTopicRegistration(this.identity, topics.slice(0, 1000), this.components.now()), { maxFrameBytes: 512 * 1024, maxFrames: 1 }, signal)
-      decodeRegistrationResponse(frame ?? new Uint8Array(0))
+      accepted = await registerTopics(this.components.libp2p, this.identity, peer, topics.slice(0, 1000), this.components.now(), this.requestTimeout)
     } catch (err) {
       this.log('registering channel topics with %s failed: %s', peer, (err as Error).message)
+      return
+    }
+    await this.pushMetas(peer, new Set(accepted))
+  }
+
+  private async pushMetas (peer: string, topics: Set<string>): Promise<void> {
+    const withMeta = [...this.channels.values()].filter(c => c.meta != null && topics.has(c.topic))
+    // a few at a time: a relay meters what each peer stores
+    for (let i = 0; i < withMeta.length; i += 4) {
+      await Promise.all(withMeta.slice(i, i + 4).map(async channel => {
+        try {
+          await pushTo(this.components.libp2p, peer, channel.topic, [encodeChannelWire('meta', (channel.meta as VerifiedChannelMeta).bytes)], this.requestTimeout)
+        } catch (err) {
+          this.log('channel %s: meta not handed to %s: %s', channel.id, peer, (err as Error).message)
+        }
+      }))
     }
   }
 
@@ -360,7 +396,8 @@ class DefaultChannelsService implements ChannelsService {
     if (kind === 'reaction') {
       const reaction = verifyChannelReaction(channel.channelId, bytes, this.verifier, now)
       const key = keys.reaction(c, reaction.postId, toHex(reaction.follower))
-      if (!await this.newer(key, reaction.timestamp, (b) => verifyChannelReaction(channel.channelId, b, this.verifier, Number(reaction.timestamp)).timestamp)) return TopicValidatorResult.Ignore
+      const held = (b: Uint8Array): { timestamp: bigint, emoji: string } => verifyChannelReaction(channel.channelId, b, this.verifier, Number(reaction.timestamp))
+      if (!await this.newer(key, reaction, held, (a, b) => compareText(a.emoji, b.emoji))) return TopicValidatorResult.Ignore
       await this.store.db.put(key, bytes)
       return TopicValidatorResult.Accept
     }
@@ -369,19 +406,28 @@ class DefaultChannelsService implements ChannelsService {
     if (poll == null) return TopicValidatorResult.Ignore
     const vote = verifyChannelVote(poll, bytes, this.verifier, now)
     const key = keys.vote(c, vote.postId, toHex(vote.follower))
-    if (!await this.newer(key, vote.timestamp, (b) => verifyChannelVote(poll, b, this.verifier, Number(vote.timestamp)).timestamp)) return TopicValidatorResult.Ignore
+    const held = (b: Uint8Array): { timestamp: bigint, options: readonly number[] } => verifyChannelVote(poll, b, this.verifier, Number(vote.timestamp))
+    if (!await this.newer(key, vote, held, (a, b) => compareBallots(a.options, b.options))) return TopicValidatorResult.Ignore
     await this.store.db.put(key, bytes)
     return TopicValidatorResult.Accept
   }
 
-  private async newer (key: string, timestamp: bigint, timestampOf: (bytes: Uint8Array) => bigint): Promise<boolean> {
+  /**
+   * Whether `record` replaces the one stored under `key`: a later timestamp wins, and a tie goes to the smaller
+   * content (`tie` < 0), as channel-tally.ts settles it, so every node keeps the same record whatever the order
+   * of arrival.
+   */
+  private async newer<T extends { timestamp: bigint }> (key: string, record: T, decode: (bytes: Uint8Array) => T, tie: (a: T, b: T) => number): Promise<boolean> {
     const existing = await this.store.db.get(key)
     if (existing == null) return true
+    let held: T
     try {
-      return timestampOf(existing) < timestamp
+      held = decode(existing)
     } catch {
       return true
     }
+    if (held.timestamp !== record.timestamp) return held.timestamp < record.timestamp
+    return tie(record, held) < 0
   }
 
   private async loadPost (c: string, postId: string): Promise<VerifiedChannelPost | undefined> {
@@ -415,10 +461,20 @@ class DefaultChannelsService implements ChannelsService {
       }
       const bytes = Buffer.concat(chunks)
       checkMediaForKind(post.kind as any, bytes, { mime: media.mime, size: media.size })
-      for await (const _ of this.components.helia.pins.add(cid, { signal: AbortSignal.timeout(this.mediaTimeout) })) { /* pinning walks the DAG */ }
+      await this.pin(cid, AbortSignal.timeout(this.mediaTimeout))
       await this.store.db.put(keys.mediaOk(media.cid), new Uint8Array(0))
     } catch (err) {
       this.log('channel media %s not kept: %s', media.cid, (err as Error).message)
+    }
+  }
+
+  /** pin every block of a file; a file two posts carry (the same CID) is pinned once */
+  private async pin (cid: CID, signal?: AbortSignal): Promise<void> {
+    if (await this.components.helia.pins.isPinned(cid, { signal })) return
+    try {
+      for await (const _ of this.components.helia.pins.add(cid, { signal })) { /* pinning walks the DAG */ }
+    } catch (err) {
+      if ((err as Error).name !== 'AlreadyPinnedError') throw err
     }
   }
 
@@ -435,7 +491,7 @@ class DefaultChannelsService implements ChannelsService {
     await this.run(channel, async () => this.apply(channel, 'meta', bytes))
     this.subscribe(channel)
     await this.broadcast(channel, 'meta', bytes)
-    void this.directory.publish(channel.meta as VerifiedChannelMeta)
+    this.publishDirectory(channel)
     return { channelId }
   }
 
@@ -447,7 +503,7 @@ class DefaultChannelsService implements ChannelsService {
     const bytes = signChannelMeta(channel.ownerKey, { version: Number(meta.version) + 1, ...next, timestamp: this.components.now() })
     await this.run(channel, async () => this.apply(channel, 'meta', bytes))
     await this.broadcast(channel, 'meta', bytes)
-    void this.directory.publish(channel.meta as VerifiedChannelMeta)
+    this.publishDirectory(channel)
     return this.info(id)
   }
 
@@ -526,7 +582,7 @@ class DefaultChannelsService implements ChannelsService {
         throw new InvalidArgumentError((err as Error).message)
       }
       const cid = await unixfs(this.components.helia as any).addBytes(bytes, { signal: options?.signal })
-      for await (const _ of this.components.helia.pins.add(cid)) { /* pin every block of the file */ }
+      await this.pin(cid, options?.signal)
       media = { cid: cid.toString(), mime: sniffed.mime, size: bytes.byteLength }
       await this.store.db.put(keys.mediaOk(media.cid), new Uint8Array(0))
     }
@@ -614,6 +670,7 @@ class DefaultChannelsService implements ChannelsService {
   private async syncFrom (channel: ChannelState, peer: string): Promise<number> {
     let cursor = ''
     let processed = 0
+    const waiting: Uint8Array[] = []
     for (let page = 0; page < 100; page++) {
       const signal = AbortSignal.timeout(this.requestTimeout)
       const stream = await this.components.libp2p.dialProtocol(peerIdFromString(peer), HISTORY_PROTOCOL, { signal, runOnLimitedConnection: true })
@@ -621,9 +678,16 @@ class DefaultChannelsService implements ChannelsService {
       const [frame] = await requestFrames(stream, request, { maxFrameBytes: MAX_HISTORY_PAGE_BYTES + MAX_WIRE_BYTES, maxFrames: 1 }, signal)
       if (frame == null) break
       const result = decodeHistoryPage(frame)
-      for (const message of result.messages) {
-        await this.run(channel, async () => this.process(channel, message))
+      // a relay pages records in the order it got them, so the meta may come after posts it signs for: metas go
+      // first, and records that waited for a meta are processed again once one has come
+      for (const message of metaFirst(result.messages)) {
+        const hadMeta = channel.meta != null
+        const outcome = await this.run(channel, async () => this.process(channel, message))
+        if (!hadMeta && outcome === TopicValidatorResult.Ignore && waiting.length < MAX_WAITING_FOR_META) waiting.push(message)
         processed++
+      }
+      if (channel.meta != null && waiting.length > 0) {
+        for (const message of waiting.splice(0)) await this.run(channel, async () => this.process(channel, message))
       }
       cursor = result.cursor
       if (cursor === '' || result.messages.length === 0) break
@@ -810,7 +874,8 @@ class DefaultChannelsService implements ChannelsService {
       admins: (meta?.admins ?? []).map(peerIdOfKey),
       role: channel.ownerKey != null ? 'owner' : admin ? 'admin' : channel.following ? 'follower' : 'none',
       following: channel.following,
-      version: Number(meta?.version ?? 0)
+      version: Number(meta?.version ?? 0),
+      directory: channel.ownerKey == null ? null : { status: channel.publish?.status ?? 'publishing', attempts: channel.publish?.attempt ?? 0 }
     }
   }
 
@@ -845,61 +910,101 @@ class DefaultChannelsService implements ChannelsService {
     return this.directory.search(words, { ...options, followersOf: (id) => followCid(id) })
   }
 
-  private async republish (): Promise<void> {
+  private async republish ({ publish = true, provide = true } = {}): Promise<void> {
     if (!this.started) return
     for (const channel of this.channels.values()) {
-      if (channel.ownerKey != null && channel.meta != null) await this.directory.publish(channel.meta).catch(() => {})
-      if (channel.following) void this.components.libp2p.contentRouting.provide(followCid(channel.id), { signal: AbortSignal.timeout(this.requestTimeout) }).catch(() => {})
+      if (publish && channel.ownerKey != null && channel.meta != null) await this.publishDirectory(channel)
+      if (provide && channel.following) void this.components.libp2p.contentRouting.provide(followCid(channel.id), { signal: AbortSignal.timeout(this.requestTimeout) }).catch(() => {})
     }
+    // relays drop what is older than their retention: hand them the metas of owned channels again
+    if (publish) {
+      const owned = new Set([...this.channels.values()].filter(c => c.ownerKey != null).map(c => c.topic))
+      for (const relay of this.relays) await this.pushMetas(relay, owned)
+    }
+  }
+
+  /**
+   * Publish a channel's current meta to the directory; one publish per channel at a time (a change made during
+   * one is published after it). When a record finds no peer or times out, retry after 30 s, then 1, 2, 4 … min,
+   * at most hourly, until it lands: the 6-hourly republish is too late for a channel just created.
+   */
+  private publishDirectory (channel: ChannelState): Promise<void> {
+    const state = channel.publish ??= { again: false, attempt: 0, status: 'publishing' }
+    clearTimeout(state.timer)
+    state.timer = undefined
+    if (state.running != null) {
+      state.again = true
+      return state.running
+    }
+    const run = async (): Promise<void> => {
+      do {
+        state.again = false
+        if (!this.started || channel.meta == null) return
+        state.status = 'publishing'
+        const ok = await this.directory.publish(channel.meta).catch(() => false)
+        if (ok) {
+          state.attempt = 0
+          state.status = 'published'
+          continue
+        }
+        state.status = 'retrying'
+        if (state.again || !this.started) continue
+        const first = this.init.publishRetry?.first ?? 30_000
+        const max = this.init.publishRetry?.max ?? 60 * 60_000
+        // ±20 % so that nodes restarted together do not retry together
+        const delay = Math.min(first * 2 ** state.attempt, max) * (0.8 + 0.4 * Math.random())
+        state.attempt++
+        this.log('channel %s: directory publish incomplete, retry %d in %d s', channel.id, state.attempt, Math.round(delay / 1000))
+        state.timer = setTimeout(() => { void this.publishDirectory(channel) }, delay)
+        state.timer.unref?.()
+      } while (state.again)
+    }
+    state.running = run().finally(() => { state.running = undefined })
+    return state.running
   }
 
   // ---------------------------------------------------------------- retention
 
   async pruneExpiredPosts (): Promise<{ posts: number, media: number }> {
-    const before = this.components.now() - RETENTION_MS
-    const expired: Array<[string, string, string]> = []
-    for await (const [key] of this.store.entries(keys.expiryRange(before))) {
-      const [, , c, postId] = key.split('/')
-      expired.push([key, c, postId])
-    }
-    if (expired.length === 0) return { posts: 0, media: 0 }
-    const unpin = new Set<string>()
-    for (const [expiryKey, c, postId] of expired) {
-      const ops: BatchOp[] = [{ type: 'del', key: expiryKey }, { type: 'del', key: keys.channelOfPost(postId) }, { type: 'del', key: keys.edit(c, postId) }]
-      const postKey = await this.store.getString(keys.postIndex(c, postId))
-      if (postKey != null) {
-        const bytes = await this.store.db.get(postKey)
-        if (bytes != null) {
-          const post = ChannelPost.decode(decodeSignedBody(bytes))
-          if (post.media != null) {
-            ops.push({ type: 'del', key: keys.mediaRef(post.media.cid, postId) })
-            unpin.add(post.media.cid)
-          }
-        }
-        ops.push({ type: 'del', key: postKey })
-      }
-      ops.push({ type: 'del', key: keys.postIndex(c, postId) })
-      for await (const [key] of this.store.entries(keys.reactionRange(c, postId))) ops.push({ type: 'del', key })
-      for await (const [key] of this.store.entries(keys.voteRange(c, postId))) ops.push({ type: 'del', key })
-      await this.store.db.batch(ops)
-    }
-    let mediaRemoved = 0
-    for (const cid of unpin) {
-      // a file another live post still shows stays
-      let referenced = false
-      for await (const _ of this.store.entries(keys.mediaRefRange(cid), { limit: 1 })) referenced = true
-      if (referenced) continue
+    const { posts, unreferenced } = await pruneExpired(this.store.db, this.components.now() - RETENTION_MS)
+    if (posts === 0) return { posts: 0, media: 0 }
+    for (const cid of unreferenced) {
       try {
         for await (const _ of this.components.helia.pins.rm(CID.parse(cid))) { /* unpin the DAG */ }
       } catch {}
       await this.store.db.del(keys.mediaOk(cid))
-      mediaRemoved++
     }
-    if (mediaRemoved > 0) await this.components.helia.gc()
+    if (unreferenced.length > 0) await this.components.helia.gc()
     await this.components.compact()
-    this.log('pruned %d expired posts and %d media files', expired.length, mediaRemoved)
-    return { posts: expired.length, media: mediaRemoved }
+    this.log('pruned %d expired posts and %d media files', posts, unreferenced.length)
+    return { posts, media: unreferenced.length }
   }
+}
+
+/** records that arrived before any meta of their channel, kept per history sync to process once one arrives */
+const MAX_WAITING_FOR_META = 10_000
+
+function metaFirst (messages: Uint8Array[]): Uint8Array[] {
+  const isMeta = (m: Uint8Array): boolean => {
+    try {
+      return decodeChannelWire(m).kind === 'meta'
+    } catch {
+      return false
+    }
+  }
+  return [...messages.filter(isMeta), ...messages.filter(m => !isMeta(m))]
+}
+
+function compareText (a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0
+}
+
+/** ballots compared as sorted option lists, element by element, then by length: [] is the smallest */
+function compareBallots (a: readonly number[], b: readonly number[]): number {
+  const x = [...a].sort((m, n) => m - n)
+  const y = [...b].sort((m, n) => m - n)
+  for (let i = 0; i < Math.min(x.length, y.length); i++) if (x[i] !== y[i]) return x[i] - y[i]
+  return x.length - y.length
 }
 
 function decodeSignedBody (bytes: Uint8Array): Uint8Array {
@@ -924,30 +1029,6 @@ function decodeVotePostId (bytes: Uint8Array): string {
 
 function peerIdOfKey (key: Uint8Array): string {
   return peerIdFromPublicKey(key)
-}
-
-/**
- * Hand records to every connected peer that speaks the store protocol (relays, and daemons that follow the
- * channel) and count those that confirm they stored them.
- */
-export async function pushStore (libp2p: Pick<Libp2p, 'dialProtocol' | 'getConnections'>, topic: string, wires: Uint8Array[], timeout: number, log: Logger, except: Set<string> = new Set()): Promise<number> {
-  const peers = [...new Set(libp2p.getConnections().map(c => c.remotePeer.toString()))].filter(p => !except.has(p))
-  let acks = 0
-  await Promise.all(peers.map(async peer => {
-    try {
-      const signal = AbortSignal.timeout(timeout)
-      const stream = await libp2p.dialProtocol(peerIdFromString(peer), STORE_PROTOCOL, { signal, runOnLimitedConnection: true })
-      const [frame] = await requestFrames(stream, StoreRequest.encode({ topic, messages: wires }), { maxFrameBytes: 4096, maxFrames: 1 }, signal)
-      const response = decodeStoreResponse(frame ?? new Uint8Array(0))
-      if (response.stored > 0) {
-        acks++
-        except.add(peer)
-      }
-    } catch (err) {
-      log('store push to %s: %s', peer, (err as Error).message)
-    }
-  }))
-  return acks
 }
 
 export function channels (init: ChannelsInit = {}): (components: ChannelsComponents) => ChannelsService {

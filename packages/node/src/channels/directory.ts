@@ -22,20 +22,47 @@ export interface ChannelSearchResult {
  * `/kithkw/<hash(keyword)>` a list of signed metas that have the keyword. Every value is checked by the DHT's
  * validators on every peer, and again here before it is shown.
  */
+/** kad-dht's own put, whose events say which peers took the record (contentRouting.put says nothing) */
+export interface DhtPut {
+  put (key: Uint8Array, value: Uint8Array, options?: AbortOptions): AsyncIterable<{ name: string, messageName?: string }>
+}
+
 export class ChannelDirectory {
   constructor (
     private readonly routing: ContentRouting,
     private readonly verifier: SignatureVerifier,
     private readonly log: Logger,
-    private readonly timeout: number
+    private readonly timeout: number,
+    private readonly dht?: DhtPut
   ) {}
 
-  /** put the meta under the channel's key and merge it into each of its keyword records */
-  async publish (meta: VerifiedChannelMeta, options?: AbortOptions): Promise<void> {
+  /** how many peers took the record; without the DHT's own put, 1 when the put did not throw */
+  private async put (key: Uint8Array, value: Uint8Array, options: AbortOptions): Promise<number> {
+    if (this.dht == null) {
+      await this.routing.put(key, value, options)
+      return 1
+    }
+    let stored = 0
+    for await (const event of this.dht.put(key, value, options)) {
+      if (event.name === 'PEER_RESPONSE' && event.messageName === 'PUT_VALUE') stored++
+    }
+    return stored
+  }
+
+  /**
+   * Put the meta under the channel's key and merge it into each of its keyword records. Returns whether every
+   * record was taken by at least one peer: a put to a DHT with no peers "succeeds" on this node alone.
+   */
+  async publish (meta: VerifiedChannelMeta, options?: AbortOptions): Promise<boolean> {
     const signal = (): AbortSignal => AbortSignal.any([AbortSignal.timeout(this.timeout), ...(options?.signal != null ? [options.signal] : [])])
+    let complete = true
     try {
-      await this.routing.put(channelRecordKey(meta.channelId), meta.bytes, { signal: signal() })
+      if (await this.put(channelRecordKey(meta.channelId), meta.bytes, { signal: signal() }) === 0) {
+        complete = false
+        this.log('directory: no peer took the channel record of %s', channelIdToString(meta.channelId))
+      }
     } catch (err) {
+      complete = false
       this.log('directory: channel record not published: %s', (err as Error).message)
     }
     await Promise.all(keywordsOf(meta).map(async keyword => {
@@ -45,11 +72,16 @@ export class ChannelDirectory {
         try {
           existing = await this.routing.get(key, { signal: signal() })
         } catch {}
-        await this.routing.put(key, mergeKeywordRecord(existing, meta.bytes, keyword, { verifier: this.verifier }), { signal: signal() })
+        if (await this.put(key, mergeKeywordRecord(existing, meta.bytes, keyword, { verifier: this.verifier }), { signal: signal() }) === 0) {
+          complete = false
+          this.log('directory: no peer took keyword %s', keyword)
+        }
       } catch (err) {
+        complete = false
         this.log('directory: keyword %s not published: %s', keyword, (err as Error).message)
       }
     }))
+    return complete
   }
 
   async lookup (channelId: Uint8Array, options?: AbortOptions): Promise<VerifiedChannelMeta | undefined> {
