@@ -22,7 +22,8 @@ function newestSource (dir) {
 function bundleIsFresh () {
   if (process.env.KITH_NO_BUNDLE === '1' || !existsSync(bundle)) return false
   try {
-    const sources = ['cli', 'node', 'protocol'].map(p => newestSource(join(packages, p, 'src')))
+    // the name scorer's model and lists are bundled too
+    const sources = [...['cli', 'node', 'protocol'].map(p => newestSource(join(packages, p, 'src'))), newestSource(join(packages, 'protocol', 'data'))]
     return statSync(bundle).mtimeMs >= Math.max(...sources)
   } catch {
     return false

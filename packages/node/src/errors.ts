@@ -65,3 +65,8 @@ export class ConnectFailedError extends KithError {
   static override name = 'ConnectFailedError'
   override readonly status = 502
 }
+
+export class CommunityNotFoundError extends KithError {
+  static override name = 'CommunityNotFoundError'
+  override readonly status = 404
+}

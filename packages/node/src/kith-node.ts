@@ -4,12 +4,14 @@ import { groups, type GroupsInit, type GroupsService } from './groups/index.js'
 import { relay, type RelayInit, type RelayService } from './relay/index.js'
 import { HistoryServer } from './history-server.js'
 import { channelDirectoryDht, channels, type ChannelsInit, type ChannelsService } from './channels/index.js'
+import { communities, type CommunitiesInit, type CommunitiesService } from './communities/index.js'
 import type { AppDb } from './groups/group-store.js'
 import type { KithNode } from './types.ts'
 
 export interface CreateKithNodeInit extends KithNodeCoreInit {
   groups?: GroupsInit
   channels?: ChannelsInit
+  communities?: CommunitiesInit
 }
 
 /** every Kith node validates (and helps hold, merging keyword records) the channel directory's DHT records */
@@ -18,6 +20,7 @@ const directory = channelDirectoryDht()
 export interface FullKithNode extends KithNode, Omit<KithNodeCore, 'addEventListener' | 'removeEventListener'> {
   readonly groups: GroupsService
   readonly channels: ChannelsService
+  readonly communities: CommunitiesService
 }
 
 /**
@@ -63,7 +66,17 @@ export async function createKithNode (init: CreateKithNodeInit): Promise<FullKit
     logger: defaultLogger()
   } as any)
   await core.addService(channelsService)
-  const node = Object.assign(core, { groups: service, channels: channelsService }) as unknown as FullKithNode
+  // after groups: it plugs its hooks into the groups service when it starts
+  const communitiesService = communities(init.communities)({
+    privateKey: core.privateKey,
+    groups: service,
+    events: core.events as any,
+    db: appDb(core),
+    now: core.now,
+    logger: defaultLogger()
+  })
+  await core.addService(communitiesService)
+  const node = Object.assign(core, { groups: service, channels: channelsService, communities: communitiesService }) as unknown as FullKithNode
   if (init.start !== false) await node.start()
   return node
 }

@@ -8,11 +8,16 @@ export interface GroupMessage {
   messageId: string
   groupId: string
   from: string
-  kind: 'text'
+  /** 'announcement': a community admin's signed announcement, shown in every group of the community */
+  kind: 'text' | 'announcement'
   text: string
   timestamp: number
   /** only for messages this node sent; undefined for received ones */
   status?: MessageStatus
+  /** announcements: the community, as its signed description names it */
+  community?: { communityId: string, name: string }
+  /** announcements: the admin who signed it (a peer id) */
+  signedBy?: string
 }
 
 export interface GroupMember {
@@ -23,6 +28,9 @@ export interface GroupMember {
 export interface GroupSummary {
   groupId: string
   name: string
+  /** the suspicious-name scorer's verdict on the name (packages/protocol name-risk) */
+  flagged: boolean
+  flagReasons: string[]
   role: Role
   members: number
   /** true for a two-member direct chat made by `kith chat` */
@@ -45,6 +53,10 @@ export interface KithNodeEvents {
   'group:joined': CustomEvent<{ groupId: string }>
   'group:members-changed': CustomEvent<{ groupId: string, members: GroupMember[] }>
   'group:removed': CustomEvent<{ groupId: string }>
+  'group:message-deleted': CustomEvent<{ groupId: string, messageId: string }>
+  'community:updated': CustomEvent<{ communityId: string }>
+  'community:report': CustomEvent<{ communityId: string, reportId: string }>
+  'community:request': CustomEvent<{ communityId: string, groupId: string, peerId: string }>
   'channel:post': CustomEvent<{ channelId: string, postId: string }>
   'channel:updated': CustomEvent<{ channelId: string }>
   'peer:connected': CustomEvent<{ peerId: string }>
@@ -54,7 +66,7 @@ export interface KithNodeEvents {
 export interface SendResult { messageId: string }
 
 export interface GroupsApi {
-  create (name: string, options?: AbortOptions): Promise<{ groupId: string, invite: string }>
+  create (name: string, options?: AbortOptions): Promise<{ groupId: string, invite: string, flagged: boolean, flagReasons: string[] }>
   /** show the current invite, or with reset replace it so the old one stops working */
   invite (groupId: string, options?: AbortOptions & { reset?: boolean }): Promise<{ invite: string }>
   /** waits (up to options.timeout ms, default 30 s) for a member that can admit us */

@@ -9,6 +9,7 @@ import { WebSocketServer, type WebSocket } from 'ws'
 import type { KithNode, KithNodeEvents } from '@kith/node'
 import { API_FILE } from './client.ts'
 import { channelRoutes } from './channel-routes.ts'
+import { communityRoutes } from './community-routes.ts'
 import type { FullKithNode } from '@kith/node'
 
 type Log = (level: 'debug' | 'info' | 'warn' | 'error', msg: string, fields?: Record<string, unknown>) => void
@@ -38,6 +39,10 @@ const EVENT_NAMES = Object.keys({
   'group:joined': true,
   'group:members-changed': true,
   'group:removed': true,
+  'group:message-deleted': true,
+  'community:updated': true,
+  'community:report': true,
+  'community:request': true,
   'channel:post': true,
   'channel:updated': true,
   'peer:connected': true,
@@ -148,7 +153,8 @@ function nodeRoutes (node: KithNode): Route[] {
     route('GET', '/v1/chats/:peerId/messages', async ({ params, query, signal }) =>
       g.chatMessages(params.peerId, { signal, ...optLimit(limit(query)) })),
     // nodes without the channels service (a test's fake node) simply have no channel routes
-    ...((node as Partial<FullKithNode>).channels != null ? channelRoutes(node as FullKithNode) : [])
+    ...((node as Partial<FullKithNode>).channels != null ? channelRoutes(node as FullKithNode) : []),
+    ...((node as Partial<FullKithNode>).communities != null ? communityRoutes(node as FullKithNode) : [])
   ]
 }
 

@@ -73,6 +73,8 @@ export const keys = {
   messageRange: (g: string) => ({ gte: `g/${g}/m/`, lt: `g/${g}/m0` }),
   messageIndex: (g: string, messageId: string) => `g/${g}/mi/${messageId}`,
   seqWindow: (g: string, sender: string) => `g/${g}/rx/${sender}`,
+  /** a message an admin deleted for everyone: it is not stored again when it comes back from history */
+  tombstone: (g: string, messageId: string) => `g/${g}/tomb/${messageId}`,
   chain: (g: string, senderKeyId: string) => `g/${g}/ck/${senderKeyId}`,
   chainRange: (g: string) => ({ gte: `g/${g}/ck/`, lt: `g/${g}/ck0` }),
   myChain: (g: string) => `g/${g}/my`,

@@ -3,7 +3,7 @@ import { TopicValidatorResult, type GossipSub } from '@libp2p/gossipsub'
 import { peerIdFromString } from '@libp2p/peer-id'
 import { multiaddr } from '@multiformats/multiaddr'
 import {
-  applyLogEntry, createGenesis, decodeGroupWire, decodeHistoryPage, decodeInvite, decodeJoinResponse,
+  applyLogEntry, assessName, createGenesis, decodeGroupWire, decodeHistoryPage, decodeInvite, decodeJoinResponse,
   decodeLogEntry, decryptGroupMessage, encodeInvite, encryptGroupMessage, equals, foldLog, fromHex, generateIdentity,
   groupIdToString, groupTopic, HistoryRequest, identityFromSeed, Inner, JoinResponse, LogOp, messageIdFor,
   newSenderChain, openSealedControl, peerIdFromPublicKey, preferredEntry, publicKeyFromPeerId, sealControl,
@@ -21,6 +21,7 @@ import { requestFrames, serveFrames } from '../stream-rpc.js'
 import { scoreTopic, unscoreTopic } from '../topic-score.js'
 import { HISTORY_PROTOCOL, type HistoryPageResult, type HistoryServer } from '../history-server.js'
 import { GroupSession } from './group-session.js'
+import type { AnnouncementDisplay, CommunityHooks } from './community-hooks.js'
 import { GroupStore, json, keys, str, type AppDb, type BatchOp, type GroupMeta, type MyChainRecord, type SeqWindow, type StoredMessage } from './group-store.js'
 import type { AbortOptions, ComponentLogger, Libp2p, Logger, PeerId, PrivateKey, Startable, Stream, Connection, TypedEventTarget } from '@libp2p/interface'
 import type { GroupMember, GroupMessage, GroupSummary, GroupsApi, KithNodeEvents, MessageStatus, SendResult } from '../types.js'
@@ -54,7 +55,22 @@ export interface GroupsComponents {
   logger: ComponentLogger
 }
 
-export interface GroupsService extends GroupsApi, Startable {}
+/** what the communities service needs beyond the public API */
+export interface GroupsForCommunities {
+  setCommunityHooks (hooks: CommunityHooks): void
+  sendPayload (groupId: string, payload: Uint8Array, display?: AnnouncementDisplay, options?: AbortOptions): Promise<SendResult>
+  demote (groupId: string, peerId: string, options?: AbortOptions): Promise<void>
+  roleOf (groupId: string, peerId: string): 'admin' | 'member' | undefined
+  isActiveMember (groupId: string): boolean
+  groupName (groupId: string): string | undefined
+  findMessage (messageId: string): Promise<GroupMessage | undefined>
+  deleteMessage (groupId: string, messageId: string): Promise<boolean>
+}
+
+export interface GroupsService extends Omit<GroupsApi, 'create'>, GroupsForCommunities, Startable {
+  /** announce: a community's announcement group, where only admins post */
+  create (name: string, options?: AbortOptions & { announce?: boolean }): Promise<{ groupId: string, invite: string, flagged: boolean, flagReasons: string[] }>
+}
 
 const MAX_KEY_RETRY_MS = 30_000
 /** long enough for a busy group's acks to come back before the first resend */
@@ -65,6 +81,12 @@ const KEY_LOG_TAIL = 4
 const SEEN_CACHE = 10_000
 
 type Origin = 'gossip' | 'history'
+
+/** how the API shows a name the suspicious-name scorer flags (a direct chat's empty name never is) */
+function nameFlags (name: string): { flagged: boolean, flagReasons: string[] } {
+  const risk = assessName(name)
+  return { flagged: risk.flagged, flagReasons: risk.reasons }
+}
 
 function errorName (err: unknown): string {
   return (err as Error)?.name ?? 'Error'
@@ -91,6 +113,7 @@ class DefaultGroupsService implements GroupsService {
   private readonly historyOverlap: number
   private timer?: ReturnType<typeof setInterval>
   private started = false
+  private hooks?: CommunityHooks
 
   constructor (private readonly components: GroupsComponents, init: GroupsInit = {}) {
     this.log = components.logger.forComponent('kith:groups')
@@ -380,12 +403,17 @@ class DefaultGroupsService implements GroupsService {
 
   // ---------------------------------------------------------------- API
 
-  async create (name: string, options?: AbortOptions & { direct?: boolean, peer?: string }): Promise<{ groupId: string, invite: string }> {
+  /** the communities service plugs in here; see CommunityHooks */
+  setCommunityHooks (hooks: CommunityHooks): void {
+    this.hooks = hooks
+  }
+
+  async create (name: string, options?: AbortOptions & { direct?: boolean, peer?: string, announce?: boolean }): Promise<{ groupId: string, invite: string, flagged: boolean, flagReasons: string[] }> {
     options?.signal?.throwIfAborted()
     if (typeof name !== 'string' || name.length > 200) throw new InvalidArgumentError('a group name is a text of at most 200 characters')
     const invite = generateIdentity()
     const now = this.components.now()
-    const genesis = createGenesis(this.identity, { name, invitePublicKey: invite.publicKey, timestamp: now, direct: options?.direct })
+    const genesis = createGenesis(this.identity, { name, invitePublicKey: invite.publicKey, timestamp: now, direct: options?.direct, announce: options?.announce })
     const state = foldLog([genesis], this.verifier)
     const gid = groupIdToString(state.groupId)
     const meta: GroupMeta = { groupId: gid, inviteSecret: toHex(invite.seed), direct: options?.direct === true, peer: options?.peer, mySeq: 0, lastSeenAt: now, left: false, createdAt: now }
@@ -397,7 +425,7 @@ class DefaultGroupsService implements GroupsService {
     await this.store.db.batch([...ops, { type: 'put', key: keys.meta(gid), value: json(meta) }])
     const session = await this.openSession(meta, [genesis])
     await session.run(async () => { await this.rotate(session) })
-    return { groupId: gid, invite: this.inviteText(session) }
+    return { groupId: gid, invite: this.inviteText(session), ...nameFlags(name) }
   }
 
   async invite (groupId: string, options?: AbortOptions & { reset?: boolean }): Promise<{ invite: string }> {
@@ -475,6 +503,7 @@ class DefaultGroupsService implements GroupsService {
   async add (groupId: string, peerId: string, options?: AbortOptions): Promise<void> {
     options?.signal?.throwIfAborted()
     const target = this.parsePeer(peerId)
+    if (this.hooks != null && !this.hooks.mayJoin(groupId, target)) throw new MembershipChangeRefusedError('this peer is banned from the group\'s community')
     await this.commit(this.activeSession(groupId), LogOp.ADD, { target })
   }
 
@@ -489,6 +518,76 @@ class DefaultGroupsService implements GroupsService {
   async promote (groupId: string, peerId: string, options?: AbortOptions): Promise<void> {
     options?.signal?.throwIfAborted()
     await this.commit(this.activeSession(groupId), LogOp.PROMOTE, { target: this.parsePeer(peerId) })
+  }
+
+  async demote (groupId: string, peerId: string, options?: AbortOptions): Promise<void> {
+    options?.signal?.throwIfAborted()
+    await this.commit(this.activeSession(groupId), LogOp.DEMOTE, { target: this.parsePeer(peerId) })
+  }
+
+  /** the role of a peer in a group we hold, or undefined when it is not a member (or we do not hold the group) */
+  roleOf (groupId: string, peerId: string): 'admin' | 'member' | undefined {
+    const session = this.sessions.get(groupId)
+    const hex = this.hexOfPeer(peerId)
+    if (session == null || hex == null) return undefined
+    return session.state.members.get(hex)?.role
+  }
+
+  /** whether this node is an active member of the group */
+  isActiveMember (groupId: string): boolean {
+    const session = this.sessions.get(groupId)
+    return session != null && !session.meta.left && session.isMember(this.me)
+  }
+
+  groupName (groupId: string): string | undefined {
+    return this.sessions.get(groupId)?.state.name
+  }
+
+  /** the message with this id in any group we hold */
+  async findMessage (messageId: string): Promise<GroupMessage | undefined> {
+    for (const session of this.sessions.values()) {
+      const orderKey = await this.store.getString(keys.messageIndex(session.gid, messageId))
+      const msg = orderKey == null ? undefined : await this.store.getJson<StoredMessage>(orderKey)
+      if (msg != null) return this.publicMessage(msg)
+    }
+    return undefined
+  }
+
+  /** delete a message for good and remember that it was, so history cannot bring it back */
+  async deleteMessage (groupId: string, messageId: string): Promise<boolean> {
+    const orderKey = await this.store.getString(keys.messageIndex(groupId, messageId))
+    const ops: BatchOp[] = [{ type: 'put', key: keys.tombstone(groupId, messageId), value: new Uint8Array(0) }]
+    if (orderKey != null) ops.push({ type: 'del', key: orderKey }, { type: 'del', key: keys.messageIndex(groupId, messageId) })
+    await this.store.db.batch(ops)
+    if (orderKey != null) this.emit('group:message-deleted', { groupId, messageId })
+    return orderKey != null
+  }
+
+  /**
+   * Send a COMMUNITY payload (see CommunityHooks): it takes a place in this node's sequence and goes through the
+   * outbox like a text, so it survives a restart and reaches members who were away. With `display` it is also
+   * listed among the group's messages.
+   */
+  async sendPayload (groupId: string, payload: Uint8Array, display?: AnnouncementDisplay, options?: AbortOptions): Promise<SendResult> {
+    options?.signal?.throwIfAborted()
+    const session = this.activeSession(groupId)
+    const { messageId, msg } = await session.run(async () => {
+      const seq = session.meta.mySeq + 1
+      session.meta = { ...session.meta, mySeq: seq }
+      const messageId = messageIdFor(session.groupId, this.identity.publicKey, seq)
+      const ops: BatchOp[] = [{ type: 'put', key: keys.outbox(session.gid, seq), value: json({ seq, messageId, payload: Buffer.from(payload).toString('base64') }) }]
+      let msg: StoredMessage | undefined
+      if (display != null) {
+        msg = { messageId, groupId, from: this.myPeerId, ...display, timestamp: this.components.now(), status: 'pending', seq }
+        ops.push(...this.store.putMessageOps(session.gid, msg))
+      }
+      await this.saveMeta(session, ops)
+      session.outboxPending = true
+      return { messageId, msg }
+    })
+    if (msg != null) this.emit('group:message', this.publicMessage(msg))
+    void this.flush(session)
+    return { messageId }
   }
 
   async leave (groupId: string, options?: AbortOptions): Promise<void> {
@@ -509,6 +608,7 @@ class DefaultGroupsService implements GroupsService {
     if (typeof text !== 'string' || text.length === 0) throw new InvalidArgumentError('a message needs some text')
     if (Buffer.byteLength(text, 'utf8') > MAX_TEXT_BYTES) throw new MessageTooLargeError(`a message holds at most ${MAX_TEXT_BYTES} bytes of text`)
     const session = this.activeSession(groupId)
+    if (session.state.announceOnly && session.state.members.get(this.me)?.role !== 'admin') throw new NotAnAdminError('only admins post in an announcement group')
     const msg = await session.run(async () => {
       const seq = session.meta.mySeq + 1
       session.meta = { ...session.meta, mySeq: seq }
@@ -547,15 +647,23 @@ class DefaultGroupsService implements GroupsService {
   private async flushOnce (session: GroupSession): Promise<boolean> {
     if (session.myChain == null || !equals(session.myChain.epoch, session.state.head)) await this.rotate(session)
     for await (const [key, value] of this.store.entries(keys.outboxRange(session.gid))) {
-      const { seq, messageId } = JSON.parse(new TextDecoder().decode(value)) as { seq: number, messageId: string }
+      const { seq, messageId, payload } = JSON.parse(new TextDecoder().decode(value)) as { seq: number, messageId: string, payload?: string }
       const orderKey = await this.store.getString(keys.messageIndex(session.gid, messageId))
       const msg = orderKey == null ? undefined : await this.store.getJson<StoredMessage>(orderKey)
+      // a deleted text is not sent; a payload with nothing to show has no stored message at all
+      if (msg == null && payload == null) {
+        await this.store.db.del(key)
+        continue
+      }
+      const inner: Inner = payload == null
+        ? { seq: BigInt(seq), timestamp: BigInt(msg?.timestamp ?? 0), kind: Inner.Kind.TEXT, text: msg?.text ?? '', receipts: [], padding: new Uint8Array(0) }
+        : { seq: BigInt(seq), timestamp: BigInt(msg?.timestamp ?? this.components.now()), kind: Inner.Kind.COMMUNITY, text: '', receipts: [], padding: new Uint8Array(0), payload: new Uint8Array(Buffer.from(payload, 'base64')) }
+      const recipients = await this.sendInner(session, inner)
+      if (recipients === 0) return true
       if (msg == null) {
         await this.store.db.del(key)
         continue
       }
-      const recipients = await this.sendInner(session, { seq: BigInt(seq), timestamp: BigInt(msg.timestamp), kind: Inner.Kind.TEXT, text: msg.text, receipts: [], padding: new Uint8Array(0) })
-      if (recipients === 0) return true
       const sent: StoredMessage = { ...msg, status: msg.status === 'delivered' ? 'delivered' : 'sent' }
       await this.store.db.batch([{ type: 'del', key }, { type: 'put', key: orderKey as string, value: json(sent) }])
       if (msg.status !== sent.status) this.emit('group:message-status', { groupId: session.gid, messageId, status: sent.status as MessageStatus })
@@ -597,6 +705,7 @@ class DefaultGroupsService implements GroupsService {
       out.push({
         groupId: session.gid,
         name: session.state.name,
+        ...nameFlags(session.state.name),
         role: session.state.members.get(this.me)?.role ?? 'member',
         members: session.state.members.size,
         direct: session.meta.direct,
@@ -960,12 +1069,30 @@ class DefaultGroupsService implements GroupsService {
     const g = session.gid
     const ops: BatchOp[] = [{ type: 'put', key: keys.chain(g, toHex(chain.senderKeyId)), value: str(serializeChain(result.chain)) }]
     let stored: StoredMessage | undefined
-    if (inner.kind === Inner.Kind.TEXT) {
+    if (inner.kind === Inner.Kind.TEXT || inner.kind === Inner.Kind.COMMUNITY) {
       const seq = Number(inner.seq)
       const window = session.windows.get(senderHex) ?? { contiguous: 0, above: [] }
       if (seq <= window.contiguous || window.above.includes(seq)) {
         await this.store.db.batch(ops)
         return TopicValidatorResult.Ignore
+      }
+      let display: AnnouncementDisplay | undefined
+      if (inner.kind === Inner.Kind.TEXT && session.state.announceOnly && session.state.members.get(senderHex)?.role !== 'admin') {
+        this.log('group %s: rejected a text from a non-admin in an announcement group', session.gid)
+        await this.store.db.batch(ops)
+        return TopicValidatorResult.Reject
+      }
+      if (inner.kind === Inner.Kind.COMMUNITY) {
+        const verdict = this.hooks == null
+          ? { verdict: 'ignore' as const, why: 'no communities service' }
+          : await this.hooks.onPayload({ groupId: g, sender: chain.sender, payload: inner.payload ?? new Uint8Array(0), timestamp: Number(inner.timestamp) })
+        if (verdict.verdict === 'reject') {
+          this.log('group %s: rejected a community message: %s', session.gid, verdict.why)
+          await this.store.db.batch(ops)
+          return TopicValidatorResult.Reject
+        }
+        if (verdict.verdict === 'ignore') this.log('group %s: community message not shown: %s', session.gid, verdict.why)
+        display = verdict.display
       }
       const above = [...window.above, seq].sort((a, b) => a - b)
       let contiguous = window.contiguous
@@ -973,8 +1100,11 @@ class DefaultGroupsService implements GroupsService {
       const next = { contiguous, above: above.slice(-1000) }
       session.windows.set(senderHex, next)
       ops.push({ type: 'put', key: keys.seqWindow(g, senderHex), value: json(next) })
-      stored = { messageId: messageIdFor(session.groupId, chain.sender, seq), groupId: g, from: this.peerIdOf(senderHex), kind: 'text', text: inner.text, timestamp: Number(inner.timestamp), seq }
-      ops.push(...this.store.putMessageOps(g, stored))
+      const messageId = messageIdFor(session.groupId, chain.sender, seq)
+      if ((inner.kind === Inner.Kind.TEXT || display != null) && !(await this.store.has(keys.tombstone(g, messageId)))) {
+        stored = { messageId, groupId: g, from: this.peerIdOf(senderHex), kind: 'text', text: inner.text, timestamp: Number(inner.timestamp), seq, ...display }
+        ops.push(...this.store.putMessageOps(g, stored))
+      }
       if (next.above.length > 0) this.scheduleGapFetch(session)
       session.receiptDue.add(senderHex)
       this.scheduleReceipt(session)
@@ -1226,6 +1356,10 @@ class DefaultGroupsService implements GroupsService {
       yield refuse('this peer cannot admit members to that group')
       return
     }
+    if (this.hooks != null && !this.hooks.mayJoin(session.gid, request.publicKey)) {
+      yield refuse('this peer is banned from the group\'s community')
+      return
+    }
     try {
       await session.run(async () => {
         if (session.isMember(toHex(request.publicKey))) return
@@ -1239,6 +1373,7 @@ class DefaultGroupsService implements GroupsService {
       return
     }
     yield JoinResponse.encode({ accepted: true, error: '', log: session.log })
+    this.hooks?.onAdmitted(session.gid, request.publicKey)
   }
 
   private async deliverWelcomes (peerId: string): Promise<void> {
