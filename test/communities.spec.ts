@@ -238,6 +238,21 @@ describe('communities between real nodes', () => {
     expect(await alice.groups.create('Class 5B')).toMatchObject({ flagged: false })
   })
 
+  it('leaving the community leaves its groups', async () => {
+    const { alice, others: [bob], communityId, announcementGroup } = await school(1)
+    const g1 = (await alice.communities.createGroup(communityId, 'Class 5B')).groupId
+    await alice.groups.add(g1, bob.peerId)
+    await waitFor(async () => inGroup(bob, g1), 'bob in the class group')
+    await waitFor(() => bob.communities.show(communityId).groups.length === 1, 'bob sees the group')
+    const left = await bob.communities.leave(communityId)
+    expect(left.failures).toEqual([])
+    expect(left.successes.sort()).toEqual([announcementGroup, g1].sort())
+    for (const g of [announcementGroup, g1]) {
+      await waitFor(async () => !(await alice.groups.members(g)).some(m => m.peerId === bob.peerId), 'alice sees bob gone')
+    }
+    expect(bob.communities.show(communityId)).toMatchObject({ left: true })
+  })
+
   it('keeps communities, their logs and roles across a restart', async () => {
     const { alice, others: [bob], communityId } = await school(1)
     const g1 = (await alice.communities.createGroup(communityId, 'Class 5B')).groupId
