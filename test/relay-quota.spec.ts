@@ -1,7 +1,7 @@
 // The relay's quotas and history, driven through its own protocols (/kith/relay/register/1.0.0,
 // /kith/relay/store/1.0.0, /kith/history/1.0.0) by a test peer: a plain Kith node (libp2p + store, no groups) that
 // signs registrations with its own peer key. Real relay nodes on 127.0.0.1, real LevelDB in temp folders.
-import { randomBytes } from 'node:crypto'
+import { createHash, randomBytes } from 'node:crypto'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -12,9 +12,11 @@ import {
   groupTopic, HistoryRequest, identityFromSeed, Inner, newSenderChain, signTopicRegistration, StoreRequest, toHex,
   type HistoryPage, type Identity, type RegistrationResponse, type StoreResponse
 } from '@kith/protocol'
-import { createKithNodeCore, createRelayNode, RELAY_REGISTER_PROTOCOL, RELAY_STORE_PROTOCOL, HISTORY_PROTOCOL, type KithNodeCore, type RelayInit, type RelayNode } from '@kith/node'
+import { createKithNodeCore, createRelayNode, openStore, RELAY_REGISTER_PROTOCOL, RELAY_STORE_PROTOCOL, HISTORY_PROTOCOL, type KithNodeCore, type KithStore, type RelayInit, type RelayNode } from '@kith/node'
 // the same framing the node speaks (one length-prefixed request, then the answer frames)
 import { requestFrames } from '../packages/node/src/stream-rpc.js'
+import { RelayStore } from '../packages/node/src/relay/relay-store.js'
+import type { AppDb } from '../packages/node/src/groups/group-store.js'
 
 const T0 = 1_800_000_000_000
 
@@ -38,8 +40,8 @@ function wires (n: number, textBytes = 200): Uint8Array[] {
 
 const hex = (m: Uint8Array): string => toHex(m)
 
-/** what the relay's store counts for one message: 2-byte topic length, the topic, the message */
-const storedSize = (t: string, m: Uint8Array): number => 2 + Buffer.byteLength(t) + m.byteLength
+/** what the relay's store counts for one message: its bytes (keys and indexes are not counted) */
+const storedSize = (m: Uint8Array): number => m.byteLength
 
 interface Harness {
   relay: RelayNode
@@ -123,7 +125,7 @@ describe('relay: quotas, retention and history through its protocols', () => {
   it('storage quota: evicts the oldest first and keeps the newest', async () => {
     const t = topic()
     const msgs = wires(40, 1000)
-    const sizes = msgs.map(m => storedSize(t, m))
+    const sizes = msgs.map(storedSize)
     const maxStorageBytes = 12 * 1200 // room for about 12 of them
     // what must survive: the newest messages whose sizes fit in the quota together
     let keep = 0
@@ -293,11 +295,8 @@ describe('relay: quotas, retention and history through its protocols', () => {
     expect(await page(node, relay, topic(), 0, '', 500)).toEqual({ messages: [], cursor: '' })
   })
 
-  // BUG (packages/node/src/relay/relay-store.ts, put(): key `rm/<receivedAt>/<hash>`): messages that arrive in the
-  // same millisecond (a store request of several, or a burst of gossip) are served in hash order, not in the
-  // "responder's receive order" docs/PROTOCOL.md promises. Marked `fails` so the suite stays green; drop `.fails`
-  // once the store keeps a sequence number per receive time.
-  it.fails('history serves messages of one store request in the order they were sent', async () => {
+  // was a bug (messages of one millisecond came back in hash order): order keys are `<ms>.<sequence>` now
+  it('history serves messages of one store request in the order they were sent', async () => {
     const { relay } = await startRelay({ peerRate: unlimited })
     const { node, identity } = await startPeer(relay)
     const t = topic()
@@ -308,12 +307,32 @@ describe('relay: quotas, retention and history through its protocols', () => {
     expect(messages.map(hex)).toEqual(msgs.map(hex))
   })
 
-  // BUG (packages/node/src/relay/relay-store.ts, page(), and relay-service.ts onRegister()): the per-topic index key is
-  // `rx/<topic>/<receivedAt>/<hash>` and topics may contain '/'. Another peer registers `<T>/000000000000001` (every
-  // peer connected to the relay sees its topics in gossipsub subscriptions) and stores ONE message there: its index
-  // key sorts inside T's range, page() finds no `rm/` entry for it, skips it, returns 499 of 500 and, because the page
-  // is short, an empty cursor. The requester stops: everything of T after its first 499 messages is never served.
-  it.fails('another peer\'s topic that extends a topic\'s name cannot cut that topic\'s history short', async () => {
+  it('concurrent store requests (written together) are each acknowledged and kept whole, in the order sent', async () => {
+    // the clock stands still: every message has the same receive ms, so only the sequence orders them
+    const { relay } = await startRelay({ peerRate: unlimited })
+    const a = await startPeer(relay)
+    const b = await startPeer(relay)
+    const t = topic()
+    await register(a.node, relay, [t], a.identity)
+    await register(b.node, relay, [t], b.identity)
+    const requests = Array.from({ length: 20 }, () => wires(50, 50))
+    const responses = await Promise.all(requests.map(async (msgs, i) => await store(i % 2 === 0 ? a.node : b.node, relay, t, msgs)))
+    expect(responses.map(r => r.stored)).toEqual(requests.map(() => 50))
+    expect(relay.relay.stats().storedMessages).toBe(1000)
+    const served = (await history(a.node, relay, t, 0, 77)).messages.map(hex)
+    expect(served).toHaveLength(1000)
+    // the relay's arrival order of the requests is its own; each request's messages come whole and in order
+    const firsts = requests.map(msgs => served.indexOf(hex(msgs[0])))
+    requests.forEach((msgs, i) => { expect(served.slice(firsts[i], firsts[i] + 50)).toEqual(msgs.map(hex)) })
+    // the same copies again (as gossip brings what a store push already brought): nothing new
+    expect((await store(b.node, relay, t, requests[3])).stored).toBe(50)
+    expect(relay.relay.stats().storedMessages).toBe(1000)
+  })
+
+  // was a bug: the per-topic index key was `rx/<topic>/<receivedAt>/<hash>` and topics could contain '/', so a topic
+  // registered as `<T>/000000000000001` put a key inside T's range that cut T's history short. Now only group and
+  // channel topic names are carried, and the index is by a fixed-length hash of the topic.
+  it('another peer cannot register a topic that extends a topic\'s name, nor cut that topic\'s history short', async () => {
     const { relay, clock } = await startRelay({ peerRate: unlimited })
     const victim = await startPeer(relay)
     const attacker = await startPeer(relay)
@@ -327,9 +346,14 @@ describe('relay: quotas, retention and history through its protocols', () => {
     expect((await history(victim.node, relay, t)).messages).toHaveLength(600)
 
     const shadow = `${t}/000000000000001`
-    expect((await register(attacker.node, relay, [shadow], attacker.identity)).accepted).toEqual([shadow])
-    expect((await store(attacker.node, relay, shadow, wires(1))).stored).toBe(1)
-    expect((await history(victim.node, relay, t)).messages).toHaveLength(600)
+    const channel = `/kith/c/1/${t.slice('/kith/g/1/'.length)}` // a well-formed 32-byte id in a channel topic
+    const bad = [shadow, `${t}x`, '/kith/g/1/', '/kith/g/2/abc', 'plain', `/kith/c/1/${'1'.repeat(44)}`, t.slice(0, -1) + '0']
+    const response = await register(attacker.node, relay, [...bad, channel], attacker.identity)
+    expect(response.accepted).toEqual([channel])
+    expect(response.error).toMatch(/not a group or channel topic/)
+    expect(relay.relay.stats().rejected.malformed).toBe(bad.length)
+    expect((await store(attacker.node, relay, shadow, wires(1))).stored).toBe(0)
+    expect((await history(victim.node, relay, t)).messages.map(hex)).toEqual(msgs.map(hex))
   })
 
   it('a restarted relay keeps its registrations, its messages and its per-peer quota', async () => {
@@ -365,5 +389,141 @@ describe('relay: quotas, retention and history through its protocols', () => {
     // duplicates of what was kept before the restart are recognised
     await store(node, relay, a, msgsA.slice(0, 10))
     expect(relay.relay.stats().storedMessages).toBe(50)
+  })
+
+  // ---------------------------------------------------------------- the store on disk
+
+  /** the app sublevel of a data folder, as the relay node hands it to its store */
+  function appDb (kithStore: KithStore): AppDb {
+    const app = kithStore.app
+    return {
+      get: async (key) => (await app.get(key)) ?? undefined,
+      put: async (key, value) => { await app.put(key, value) },
+      del: async (key) => { await app.del(key) },
+      batch: async (ops, options?: object) => { await app.batch(ops as any, options as any) },
+      iterator: (options) => app.iterator(options as any) as any
+    }
+  }
+
+  async function keysOf (kithStore: KithStore, prefix: string): Promise<string[]> {
+    const out: string[] = []
+    for await (const key of kithStore.app.keys({ gte: prefix, lt: prefix.slice(0, -1) + String.fromCharCode(prefix.charCodeAt(prefix.length - 1) + 1) })) out.push(key)
+    return out
+  }
+
+  async function allPages (store: RelayStore, t: string, limit = 500): Promise<Uint8Array[]> {
+    const out: Uint8Array[] = []
+    let cursor = ''
+    do {
+      const p = await store.page(t, 0, cursor, limit, 4 * 1024 * 1024)
+      out.push(...p.messages)
+      cursor = p.cursor
+    } while (cursor !== '')
+    return out
+  }
+
+  it('store: a topic whose name extends another\'s shares none of its keys; order survives a clock going back and a restart', async () => {
+    const dir = await tempDir('kith-relay-store-')
+    let kithStore = await openStore(dir)
+    try {
+      let store = new RelayStore(appDb(kithStore))
+      await store.load()
+      const t = topic()
+      const shadow = `${t}/000000000000001`
+      const msgs = wires(30, 20)
+      await store.put(t, msgs.slice(0, 10), T0)
+      await store.put(shadow, wires(3, 20), T0)
+      await store.put(t, msgs.slice(10, 20), T0 - 5000) // the clock went back: still after what came before
+      expect((await allPages(store, t, 4)).map(hex)).toEqual(msgs.slice(0, 20).map(hex))
+      expect(await allPages(store, shadow)).toHaveLength(3)
+
+      await kithStore.close()
+      kithStore = await openStore(dir)
+      store = new RelayStore(appDb(kithStore))
+      await store.load()
+      expect({ count: store.count, bytes: store.bytes }).toEqual({ count: 23, bytes: [...msgs.slice(0, 20), ...wires(3, 20)].reduce((n, m) => n + m.byteLength, 0) })
+      await store.put(t, msgs.slice(20), T0 - 10_000) // after the restart too
+      expect((await allPages(store, t, 7)).map(hex)).toEqual(msgs.map(hex))
+      // one key of each index per message, whatever the topic names
+      expect(await keysOf(kithStore, 'rm/')).toHaveLength(33)
+      expect(await keysOf(kithStore, 'rq/')).toHaveLength(33)
+    } finally {
+      await kithStore.close()
+    }
+  })
+
+  /** what a relay before layout 2 wrote for `messages` received at `receivedAt` (relay-store.ts of that version) */
+  function legacyOps (t: string, messages: Uint8Array[], receivedAt: number): Array<{ type: 'put', key: string, value: Uint8Array }> {
+    const ms = String(receivedAt).padStart(15, '0')
+    const topicBytes = Buffer.from(t)
+    return messages.flatMap(data => {
+      const hash = createHash('sha256').update(data).digest('hex').slice(0, 32)
+      const key = `rm/${ms}/${hash}`
+      const value = new Uint8Array(2 + topicBytes.byteLength + data.byteLength)
+      new DataView(value.buffer).setUint16(0, topicBytes.byteLength)
+      value.set(topicBytes, 2)
+      value.set(data, 2 + topicBytes.byteLength)
+      return [
+        { type: 'put' as const, key, value },
+        { type: 'put' as const, key: `rx/${t}/${ms}/${hash}`, value: new Uint8Array(0) },
+        { type: 'put' as const, key: `rh/${hash}`, value: new TextEncoder().encode(key) }
+      ]
+    })
+  }
+
+  it('a relay upgraded on a data folder of the old layout converts it once and serves every stored message', async () => {
+    const dir = await tempDir('kith-relay-legacy-')
+    const [a, b] = [topic(), topic()]
+    const shadow = `${a}/000000000000001` // accepted by the old relay, dropped by this one
+    const msgsA = wires(700, 30)
+    const msgsB = wires(40, 30)
+    const shadowMsgs = wires(1, 30)
+    const old = await openStore(dir)
+    const enc = new TextEncoder()
+    for (const t of [a, b, shadow]) await old.app.put(`rt/${t}`, enc.encode(JSON.stringify({ by: ['12D3KooWold'], at: T0 })))
+    // 7 writes of 100 on `a` (one receive ms each), `b` in between, one message on the shadow topic
+    for (let w = 0; w < 7; w++) await old.app.batch(legacyOps(a, msgsA.slice(w * 100, w * 100 + 100), T0 + w * 1000) as any)
+    await old.app.batch(legacyOps(b, msgsB, T0 + 2500) as any)
+    await old.app.batch(legacyOps(shadow, shadowMsgs, T0 + 3000) as any)
+    await old.close()
+
+    const clock = { now: T0 + 10_000 }
+    let { relay } = await startRelay({ peerRate: unlimited }, dir, clock)
+    const { node, identity } = await startPeer(relay)
+    expect(relay.relay.topics().sort()).toEqual([a, b].sort())
+    const bytes = [...msgsA, ...msgsB, ...shadowMsgs].reduce((n, m) => n + m.byteLength, 0)
+    expect(relay.relay.stats()).toMatchObject({ topics: 2, storedMessages: 741, storedBytes: bytes })
+    // within one old write the order was the hash order; the writes keep their order
+    const byWrite = (list: Uint8Array[]): string[][] => Array.from({ length: list.length / 100 }, (_, w) => list.slice(w * 100, w * 100 + 100).map(hex).sort())
+    const servedA = (await history(node, relay, a)).messages
+    expect(byWrite(servedA)).toEqual(byWrite(msgsA))
+    expect((await history(node, relay, b)).messages.map(hex).sort()).toEqual(msgsB.map(hex).sort())
+    // the old copies are recognised as held; new messages come after the old ones
+    await register(node, relay, [a], identity)
+    expect((await store(node, relay, a, msgsA.slice(0, 100))).stored).toBe(100)
+    const fresh = wires(5, 30)
+    await store(node, relay, a, fresh)
+    expect(relay.relay.stats().storedMessages).toBe(746)
+    const served = (await history(node, relay, a)).messages.map(hex)
+    expect(served).toEqual([...servedA.map(hex), ...fresh.map(hex)])
+
+    // nothing of the old layout is left, and a second start converts nothing
+    const stats = relay.relay.stats()
+    await relay.stop()
+    relays.splice(relays.indexOf(relay), 1)
+    const check = await openStore(dir)
+    try {
+      expect(await keysOf(check, 'rx/')).toEqual([])
+      expect(await keysOf(check, 'rh/')).toEqual([])
+      expect(await keysOf(check, 'rm/')).toHaveLength(746)
+      expect((await keysOf(check, 'rm/')).every(k => /^rm\/\d{15}\.\d{6}$/.test(k))).toBe(true)
+      expect(await keysOf(check, 'rt/')).toHaveLength(2)
+    } finally {
+      await check.close()
+    }
+    relay = (await startRelay({ peerRate: unlimited }, dir, clock)).relay
+    expect(relay.relay.stats()).toMatchObject({ storedMessages: stats.storedMessages, storedBytes: stats.storedBytes })
+    await node.connect(relay.getMultiaddrs()[0])
+    expect((await history(node, relay, a)).messages.map(hex)).toEqual(served)
   })
 })

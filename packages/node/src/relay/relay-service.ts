@@ -6,6 +6,7 @@ import {
 } from '@kith/protocol'
 import { serveFrames } from '../stream-rpc.js'
 import { scoreTopic } from '../topic-score.js'
+import { isRelayTopic } from './relay-keys.js'
 import { RelayStore, type Registration } from './relay-store.js'
 import type { AppDb } from '../groups/group-store.js'
 import type { ComponentLogger, Connection, Libp2p, Logger, PrivateKey, Startable, Stream } from '@libp2p/interface'
@@ -86,11 +87,10 @@ class DefaultRelayService implements RelayService {
   private readonly pruneInterval: number
   private timer?: ReturnType<typeof setInterval>
   private pruning?: Promise<{ expired: number, evicted: number }>
-  private writes: Promise<unknown> = Promise.resolve()
 
   constructor (private readonly components: RelayComponents, init: RelayInit = {}) {
     this.log = components.logger.forComponent('kith:relay')
-    this.store = new RelayStore(components.db)
+    this.store = new RelayStore(components.db, (msg, ...args) => { this.log(msg, ...args) })
     this.retention = init.retention ?? 30 * 24 * 60 * 60 * 1000
     this.maxStorageBytes = init.maxStorageBytes ?? 10 * 1024 ** 3
     this.maxMessageBytes = Math.min(init.maxMessageBytes ?? MAX_WIRE_BYTES, MAX_WIRE_BYTES)
@@ -103,6 +103,12 @@ class DefaultRelayService implements RelayService {
   async start (): Promise<void> {
     await this.store.load()
     for (const [topic, registration] of await this.store.registrations()) {
+      if (!isRelayTopic(topic)) {
+        // registered before names were checked: nothing that could use it is a Kith topic
+        this.log('dropping the registration of %s: not a group or channel topic', topic.slice(0, 120))
+        await this.store.deleteRegistration(topic)
+        continue
+      }
       this.registrations.set(topic, registration)
       for (const peer of registration.by) this.peerTopics(peer).add(topic)
       this.carry(topic)
@@ -122,7 +128,7 @@ class DefaultRelayService implements RelayService {
     await this.components.libp2p.unhandle([RELAY_REGISTER_PROTOCOL, RELAY_STORE_PROTOCOL, RELAY_HISTORY_PROTOCOL])
     for (const topic of this.registrations.keys()) this.components.pubsub.topicValidators.delete(topic)
     await this.pruning
-    await this.writes
+    await this.store.drain()
   }
 
   stats (): RelayStats {
@@ -136,7 +142,6 @@ class DefaultRelayService implements RelayService {
   async prune (): Promise<{ expired: number, evicted: number }> {
     if (this.pruning != null) return this.pruning
     this.pruning = (async () => {
-      await this.writes
       const result = await this.store.evict(this.components.now() - this.retention, this.maxStorageBytes)
       this.counters.expired += result.expired
       this.counters.evicted += result.evicted
@@ -210,9 +215,8 @@ class DefaultRelayService implements RelayService {
       }
       good.push(data)
     }
-    const write = this.writes.then(async () => this.store.put(topic, good, this.components.now(), sync))
-    this.writes = write.catch(() => {})
-    const stored = await write
+    // the store writes what arrives while it is busy as one batch; this resolves once ours is on disk
+    const stored = await this.store.put(topic, good, this.components.now(), sync)
     this.counters.messagesIn += stored
     if (this.store.bytes > this.maxStorageBytes) void this.prune().catch(() => {})
     return TopicValidatorResult.Accept
@@ -235,11 +239,24 @@ class DefaultRelayService implements RelayService {
         }
         const mine = this.peerTopics(peer)
         const accepted: string[] = []
+        let invalid = 0
+        let full = false
         for (const topic of registration.topics) {
-          if (!mine.has(topic) && mine.size >= this.maxTopicsPerPeer) break
+          if (!isRelayTopic(topic)) {
+            invalid++
+            continue
+          }
+          // past the quota, only the topics the peer already holds are confirmed
+          if (!mine.has(topic) && (full || mine.size >= this.maxTopicsPerPeer)) {
+            full = true
+            continue
+          }
           let reg = this.registrations.get(topic)
           if (reg == null) {
-            if (this.registrations.size >= this.maxTopics) break
+            if (this.registrations.size >= this.maxTopics) {
+              full = true
+              continue
+            }
             reg = { by: [], at: this.components.now() }
             this.registrations.set(topic, reg)
             this.carry(topic)
@@ -253,8 +270,12 @@ class DefaultRelayService implements RelayService {
           mine.add(topic)
           accepted.push(topic)
         }
-        if (accepted.length < registration.topics.length) this.rejected.quota += registration.topics.length - accepted.length
-        yield RegistrationResponse.encode({ accepted, error: accepted.length < registration.topics.length ? 'topic quota reached' : '' })
+        const overQuota = registration.topics.length - accepted.length - invalid
+        this.rejected.quota += overQuota
+        this.rejected.malformed += invalid
+        if (invalid > 0) this.log('refused %d topic names from %s that are not group or channel topics', invalid, peer)
+        const errors = [...(overQuota > 0 ? ['topic quota reached'] : []), ...(invalid > 0 ? [`${invalid} not a group or channel topic`] : [])]
+        yield RegistrationResponse.encode({ accepted, error: errors.join('; ') })
       }.bind(this), AbortSignal.timeout(10_000))
     } catch (err) {
       this.log('registration from %s failed: %s', peer, (err as Error).message)
