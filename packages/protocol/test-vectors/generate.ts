@@ -17,6 +17,7 @@ import {
   x25519PublicFromEd25519, type GroupState, type Identity, type InviteInfo, type LogEntryFields, type ReceivingChain, type SenderChain
 } from '../src/index.js'
 import { channelVectors } from './channels.js'
+import { communityVectors } from './communities.js'
 
 const dir = fileURLToPath(new URL('.', import.meta.url))
 const verifier = new SignatureVerifier()
@@ -322,3 +323,4 @@ write('history.json', {
 // ---- channels (built in channels.ts) ----
 
 write('channels.json', channelVectors())
+write('communities.json', communityVectors())
