@@ -739,11 +739,11 @@ describe('mergeCommunityLog', () => {
 })
 
 /**
- * Known bugs: these tests state the intended behaviour and fail on the current code (see the report).
+ * Regressions: each of these was a bug found by this spec (the comments say what it was) and is fixed.
  */
-describe('invariants the current code breaks', () => {
-  it.fails('a removed admin cannot undo its removal by forking the log at the index of its removal', () => {
-    // BUG (mergeCommunityLog + verifyCommunityEntry): at a fork the branch whose first differing entry hashes
+describe('invariants once broken, now held', () => {
+  it('a removed admin cannot undo its removal by forking the log at the index of its removal', () => {
+    // WAS A BUG (mergeCommunityLog + verifyCommunityEntry): at a fork the branch whose first differing entry hashes
     // smaller wins, and that entry is judged against the state before the fork, where the removed admin still was
     // one. So once removed at index n, admin `a` signs any entry at index n on the state before its removal,
     // varies the timestamp until its hash is below the removal's (two tries on average), and every peer that
@@ -774,8 +774,8 @@ describe('invariants the current code breaks', () => {
     expect(result).toBeUndefined()
   })
 
-  it.fails('mergeCommunityLog never swaps our community for another: a different genesis is not a fork', () => {
-    // BUG (mergeCommunityLog): a difference at index 0 is treated like any fork, so a whole log of another
+  it('mergeCommunityLog never swaps our community for another: a different genesis is not a fork', () => {
+    // WAS A BUG (mergeCommunityLog): a difference at index 0 is treated like any fork, so a whole log of another
     // community whose genesis hashes smaller than ours replaces our log, and the returned state has another
     // communityId. CommunitiesService guards against it by comparing the merged id with the payload's, but any
     // other caller (a CLI import, a future sync path) silently switches community.
@@ -794,8 +794,8 @@ describe('invariants the current code breaks', () => {
     expect(result?.state.communityId ?? ours.id).toEqual(ours.id)
   })
 
-  it.fails('createCommunityGenesis never returns an entry that verifyCommunityEntry refuses', () => {
-    // BUG (createCommunityGenesis): it checks the name and description lengths but not the icon (checkInfo refuses
+  it('createCommunityGenesis never returns an entry that verifyCommunityEntry refuses', () => {
+    // WAS A BUG (createCommunityGenesis): it checks the name and description lengths but not the icon (checkInfo refuses
     // one over 200 characters) nor the size of the signed entry (decodeCommunityEntry refuses one over
     // MAX_COMMUNITY_ENTRY_BYTES, and a description within MAX_COMMUNITY_DESCRIPTION_LENGTH in a 3-byte script is
     // 6 KiB). The founder gets a genesis every peer refuses, and a community nobody can join.
@@ -815,8 +815,8 @@ describe('invariants the current code breaks', () => {
     }
   })
 
-  it.fails('a name and description within their limits fit in an entry whatever the script', () => {
-    // BUG (limits): MAX_COMMUNITY_NAME_LENGTH and MAX_COMMUNITY_DESCRIPTION_LENGTH count UTF-16 units, but
+  it('a name and description within their limits fit in an entry whatever the script', () => {
+    // WAS A BUG (limits): MAX_COMMUNITY_NAME_LENGTH and MAX_COMMUNITY_DESCRIPTION_LENGTH count UTF-16 units, but
     // MAX_COMMUNITY_ENTRY_BYTES (4096) counts UTF-8 bytes. A 2048-character description in Cyrillic, Greek,
     // Arabic or Hebrew is 4096 bytes on its own, so SET_INFO with it is refused (MalformedMessageError from
     // decodeCommunityEntry, not even "description too long"); in CJK the limit is reached at ~1300 characters.

@@ -3,13 +3,14 @@ import { copy, equals, sha256, toHex } from './bytes.js'
 import { LogEntryRejectedError, MalformedMessageError } from './errors.js'
 import { GROUP_ID_LENGTH } from './ids.js'
 import { CommunityEntry, Signed } from './proto/kith.js'
-import { Domain, PUBLIC_KEY_LENGTH, sign, type Identity, type SignatureVerifier } from './signing.js'
+import { Domain, PUBLIC_KEY_LENGTH, sign, SignatureVerifier, type Identity } from './signing.js'
 import { markVerified, type Verified } from './verified.js'
 
 export const CommunityOp = CommunityEntry.Op
 export type CommunityOp = CommunityEntry.Op
 
-export const MAX_COMMUNITY_ENTRY_BYTES = 4096
+// a 2,048-character description in a 3-byte script, a 200-character name and the fixed fields fit
+export const MAX_COMMUNITY_ENTRY_BYTES = 8192
 export const MAX_COMMUNITY_LOG_LENGTH = 10_000
 export const MAX_COMMUNITY_NAME_LENGTH = 200
 export const MAX_COMMUNITY_DESCRIPTION_LENGTH = 2048
@@ -237,11 +238,11 @@ export interface CommunityGenesisInit {
   nonce?: Uint8Array
 }
 
-export function createCommunityGenesis (identity: Identity, init: CommunityGenesisInit): Uint8Array {
+export function createCommunityGenesis (identity: Identity, init: CommunityGenesisInit, verifier?: SignatureVerifier): Uint8Array {
   if (init.name.length > MAX_COMMUNITY_NAME_LENGTH) throw new LogEntryRejectedError('name too long')
   if ((init.description ?? '').length > MAX_COMMUNITY_DESCRIPTION_LENGTH) throw new LogEntryRejectedError('description too long')
   if (init.announcementGroup.byteLength !== GROUP_ID_LENGTH) throw new LogEntryRejectedError('not a group id')
-  return encodeSigned(identity, {
+  const bytes = encodeSigned(identity, {
     communityId: new Uint8Array(0),
     index: 0n,
     prev: new Uint8Array(0),
@@ -256,12 +257,27 @@ export function createCommunityGenesis (identity: Identity, init: CommunityGenes
     open: false,
     nonce: new Uint8Array(init.nonce ?? randomBytes(16))
   })
+  // checked as every receiver will: a genesis that peers refuse must fail here, not after it is shared
+  try {
+    verifyCommunityEntry(undefined, bytes, verifier ?? new SignatureVerifier(1))
+  } catch (err) {
+    throw new LogEntryRejectedError((err as Error).message)
+  }
+  return bytes
+}
+
+/** whether entry `a` takes away the authority of the signer of `b` */
+function revokes (a: CommunityEntry, b: CommunityEntry): boolean {
+  return (a.op === CommunityOp.REMOVE_ADMIN || a.op === CommunityOp.BAN) && equals(a.target, b.signer)
 }
 
 /**
  * Merge what a peer sent (`incoming`, consecutive entries from index `start`) into the log we hold. Returns the
- * log to keep, or undefined when ours stays. Two admins may append at one index while apart: every peer keeps the
- * branch whose first differing entry has the smaller hash, as group logs do, so all peers converge.
+ * log to keep, or undefined when ours stays. Two admins may append at one index while apart. At the first
+ * differing entry, a branch that removes the other branch's signer as admin wins (or a removed admin could sign an
+ * entry at the index of its removal, grind its hash smaller, and undo the removal); otherwise the smaller hash wins,
+ * as in group logs, so all peers converge. Hashes can still be ground by an admin in good standing to drop a
+ * concurrent change of another admin's: admins are trusted with the description, as they are in WhatsApp.
  * Throws LogEntryRejectedError when the incoming entries do not verify or do not attach to our log.
  */
 export function mergeCommunityLog (ours: Uint8Array[], incoming: Uint8Array[], start: number, verifier: SignatureVerifier, ourState?: CommunityState): { log: Uint8Array[], state: CommunityState } | undefined {
@@ -273,9 +289,13 @@ export function mergeCommunityLog (ours: Uint8Array[], incoming: Uint8Array[], s
   if (fork - start === incoming.length) return undefined
   let candidate: Uint8Array[]
   if (fork < ours.length) {
+    if (fork === 0) reject('a log of another community')
     const mine = decodeCommunityEntry(ours[fork])
     const theirs = decodeCommunityEntry(incoming[fork - start])
-    if (Buffer.compare(theirs.hash, mine.hash) > 0) return undefined
+    const theyRevoke = revokes(theirs.entry, mine.entry)
+    const weRevoke = revokes(mine.entry, theirs.entry)
+    if (weRevoke && !theyRevoke) return undefined
+    if (!(theyRevoke && !weRevoke) && Buffer.compare(theirs.hash, mine.hash) > 0) return undefined
     candidate = [...ours.slice(0, fork), ...incoming.slice(fork - start)]
   } else {
     candidate = [...ours, ...incoming.slice(fork - start)]

@@ -56,6 +56,8 @@ function ms (timestamp: number): bigint {
 export type VerifiedAnnouncement = Verified<Announcement & { bytes: Uint8Array }>
 
 export function signAnnouncement (admin: Identity, fields: { communityId: Uint8Array, text: string, timestamp: number, announcementId?: Uint8Array }): Uint8Array {
+  if (fields.communityId.byteLength !== COMMUNITY_ID_LENGTH) reject('not a community id')
+  if (fields.announcementId != null && fields.announcementId.byteLength !== RECORD_ID_LENGTH) reject('an announcement id is 16 bytes')
   if (fields.text.length === 0) reject('an announcement needs some text')
   if (Buffer.byteLength(fields.text, 'utf8') > MAX_ANNOUNCEMENT_TEXT_BYTES) reject(`an announcement holds at most ${MAX_ANNOUNCEMENT_TEXT_BYTES} bytes`)
   return signed(admin, Domain.announcement, Announcement.encode({
@@ -83,6 +85,7 @@ export type VerifiedTombstone = Verified<Tombstone & { bytes: Uint8Array }>
 
 export function signTombstone (admin: Identity, fields: { communityId: Uint8Array, groupId: Uint8Array, messageId: string, timestamp: number }): Uint8Array {
   if (fields.messageId.length === 0 || fields.messageId.length > 64) reject('not a message id')
+  if (fields.communityId.byteLength !== COMMUNITY_ID_LENGTH || fields.groupId.byteLength !== GROUP_ID_LENGTH) reject('malformed tombstone')
   return signed(admin, Domain.tombstone, Tombstone.encode({
     communityId: copy(fields.communityId),
     groupId: copy(fields.groupId),

@@ -23,7 +23,7 @@ const bytes = fromHex
 const verifier = new SignatureVerifier()
 
 // channels.json is checked in channel-vectors.spec.ts
-const FILES = ['channels.json', 'group-ids.json', 'history.json', 'invite.json', 'log-entries.json', 'peer-ids.json', 'sealed.json', 'sender-keys.json', 'signatures.json']
+const FILES = ['channels.json', 'communities.json', 'group-ids.json', 'history.json', 'invite.json', 'log-entries.json', 'peer-ids.json', 'sealed.json', 'sender-keys.json', 'signatures.json']
 
 function rawKey (key: ReturnType<typeof x25519PublicFromEd25519>, type: 'spki' | 'pkcs8'): string {
   const der = key.export({ format: 'der', type })
