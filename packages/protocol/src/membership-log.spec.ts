@@ -531,6 +531,21 @@ describe('folding and immutability', () => {
     expect(preferredEntry(y, x)).toBe(winner)
     expect(preferredEntry(x, x)).toBe(x)
   })
+
+  it('preferredEntry keeps a removal over a concurrent entry of the removed admin, whatever the hashes', () => {
+    const [founder, invite, a] = people(3)
+    const g = new Group(founder, invite)
+    g.append(founder, LogOp.ADD, { target: a.publicKey })
+    g.append(founder, LogOp.PROMOTE, { target: a.publicKey })
+    const removal = decodeLogEntry(signLogEntry(founder, g.state, LogOp.REMOVE, { target: a.publicKey }, 1))
+    // the removed admin signs entries at the same index until one hashes below the removal
+    let counter: ReturnType<typeof decodeLogEntry> | undefined
+    for (let t = 0; counter == null || Buffer.compare(counter.hash, removal.hash) >= 0; t++) {
+      counter = decodeLogEntry(signLogEntry(a, g.state, LogOp.RENAME, { name: 'mine now' }, t))
+    }
+    expect(preferredEntry(removal, counter)).toBe(removal)
+    expect(preferredEntry(counter, removal)).toBe(removal)
+  })
 })
 
 /**

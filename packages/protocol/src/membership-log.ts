@@ -275,10 +275,20 @@ export function createGenesis (identity: Identity, init: GenesisInit): Uint8Arra
   })
 }
 
+/** whether entry `a` takes away the authority of the signer of `b` (removes or demotes it) */
+function revokes (a: LogEntry, b: LogEntry): boolean {
+  return (a.op === LogOp.REMOVE || a.op === LogOp.DEMOTE) && equals(a.target, b.signer)
+}
+
 /**
- * Two admins may append at the same index while apart. Every peer keeps the same branch: the entry with the
- * smaller hash wins; the author of the losing entry appends it again on top if it still holds.
+ * Two admins may append at the same index while apart. Every peer keeps the same branch: an entry that removes or
+ * demotes the other entry's signer wins (otherwise a removed admin could sign an entry at the index of its removal,
+ * grind its hash smaller and undo the removal); else the entry with the smaller hash wins. The author of the losing
+ * entry appends it again on top if it still holds.
  */
 export function preferredEntry (a: ParsedLogEntry, b: ParsedLogEntry): ParsedLogEntry {
+  const aRevokes = revokes(a.entry, b.entry)
+  const bRevokes = revokes(b.entry, a.entry)
+  if (aRevokes !== bRevokes) return aRevokes ? a : b
   return Buffer.compare(a.hash, b.hash) <= 0 ? a : b
 }
