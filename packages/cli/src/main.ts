@@ -39,7 +39,28 @@ const COMMANDS: Record<string, { summary: string, load: Loader }> = {
   'channel search': { summary: 'search the channel directory', load: async () => import('./commands/channel-search.ts') },
   'channel list': { summary: 'the channels this node owns or follows', load: async () => import('./commands/channel-list.ts') },
   updates: { summary: 'followed channels, newest first, with unread counts', load: async () => import('./commands/updates.ts') },
-  publish: { summary: 'publish to a channel without a daemon (for scripts)', load: async () => import('./commands/publish.ts') }
+  publish: { summary: 'publish to a channel without a daemon (for scripts)', load: async () => import('./commands/publish.ts') },
+  'community create': { summary: 'create a community and print its invite', load: async () => import('./commands/community-create.ts') },
+  'community list': { summary: 'the communities this node is in', load: async () => import('./commands/community-list.ts') },
+  'community show': { summary: "a community's description, groups and your role", load: async () => import('./commands/community-show.ts') },
+  'community edit': { summary: "change a community's name or description", load: async () => import('./commands/community-edit.ts') },
+  'community invite': { summary: "show (or --reset) a community's invite", load: async () => import('./commands/community-invite.ts') },
+  'community join': { summary: 'join a community by invite', load: async () => import('./commands/community-join.ts') },
+  'community leave': { summary: 'leave a community and its groups', load: async () => import('./commands/community-leave.ts') },
+  'community group add': { summary: 'link a group you administer to a community', load: async () => import('./commands/community-group-add.ts') },
+  'community group create': { summary: 'create a group inside a community', load: async () => import('./commands/community-group-create.ts') },
+  'community group remove': { summary: 'take a group out of a community', load: async () => import('./commands/community-group-remove.ts') },
+  'community group request': { summary: "ask to join one of a community's groups", load: async () => import('./commands/community-group-request.ts') },
+  'community group approve': { summary: 'let a member into a group it asked for', load: async () => import('./commands/community-group-approve.ts') },
+  'community requests': { summary: "a community's pending group requests", load: async () => import('./commands/community-requests.ts') },
+  'community admin': { summary: 'make a peer a community admin, or stop it', load: async () => import('./commands/community-admin.ts') },
+  'community member remove': { summary: 'remove a member from every group of a community', load: async () => import('./commands/community-member-remove.ts') },
+  'community ban': { summary: 'remove a peer from a community and keep it out', load: async () => import('./commands/community-ban.ts') },
+  'community unban': { summary: 'let a banned peer rejoin a community', load: async () => import('./commands/community-unban.ts') },
+  'community announce': { summary: 'one signed announcement to every group of a community', load: async () => import('./commands/community-announce.ts') },
+  'community reports': { summary: "the reports sent to a community's admins", load: async () => import('./commands/community-reports.ts') },
+  'community delete-message': { summary: 'delete a message for everyone (admins)', load: async () => import('./commands/community-delete-message.ts') },
+  report: { summary: "report a message, member or group to a community's admins", load: async () => import('./commands/report.ts') }
 }
 
 const USAGES: Record<string, string> = {
@@ -75,7 +96,35 @@ const USAGES: Record<string, string> = {
   'channel search': 'channel search WORDS...',
   'channel list': 'channel list',
   updates: 'updates',
-  publish: 'publish --key FILE --channel ID [--bootstrap MA]... (--text T | ... | --from-file F)'
+  publish: 'publish --key FILE --channel ID [--bootstrap MA]... (--text T | ... | --from-file F)',
+  'community create': 'community create NAME [--description T]',
+  'community list': 'community list',
+  'community show': 'community show COMMUNITY_ID',
+  'community edit': 'community edit COMMUNITY_ID [--name N] [--description T]',
+  'community invite': 'community invite COMMUNITY_ID [--reset]',
+  'community join': 'community join INVITE [--timeout SECONDS]',
+  'community leave': 'community leave COMMUNITY_ID',
+  'community group add': 'community group add COMMUNITY_ID GROUP_ID [--ask]',
+  'community group create': 'community group create COMMUNITY_ID NAME [--ask]',
+  'community group remove': 'community group remove COMMUNITY_ID GROUP_ID',
+  'community group request': 'community group request COMMUNITY_ID GROUP_ID',
+  'community group approve': 'community group approve COMMUNITY_ID GROUP_ID PEER_ID',
+  'community requests': 'community requests COMMUNITY_ID',
+  'community admin': 'community admin add|remove COMMUNITY_ID PEER_ID',
+  'community member remove': 'community member remove COMMUNITY_ID PEER_ID [--ban]',
+  'community ban': 'community ban COMMUNITY_ID PEER_ID',
+  'community unban': 'community unban COMMUNITY_ID PEER_ID',
+  'community announce': 'community announce COMMUNITY_ID TEXT',
+  'community reports': 'community reports COMMUNITY_ID',
+  'community delete-message': 'community delete-message COMMUNITY_ID MESSAGE_ID',
+  report: 'report --community ID [--message ID | --member PEER_ID | --group ID] --reason T'
+}
+
+const MAX_WORDS = Math.max(...Object.keys(COMMANDS).map(n => n.split(' ').length))
+
+/** true when `words` is the start of a longer command name ("community", "community group") */
+function isPrefix (words: string): boolean {
+  return Object.keys(COMMANDS).some(n => n.startsWith(words + ' '))
 }
 
 function usage (prefix?: string): string {
@@ -93,10 +142,14 @@ $KITH_RELAY_DATA, then ~/.kith-relay), --json and --help.
 
 /** Runs the command line `argv` (without node and the script); resolves to the exit code */
 export async function main (argv: string[]): Promise<number> {
-  const [first, second] = argv
+  const [first] = argv
   if (first == null || first === '--help' || first === '-h' || first === 'help') {
     const topic = first === 'help' ? argv.slice(1).join(' ') : ''
     if (topic !== '' && COMMANDS[topic] != null) return main([...topic.split(' '), '--help'])
+    if (topic !== '' && isPrefix(topic)) {
+      process.stdout.write(usage(topic))
+      return 0
+    }
     if (first == null) {
       process.stderr.write(usage())
       return 2
@@ -109,28 +162,29 @@ export async function main (argv: string[]): Promise<number> {
     return 0
   }
 
+  // the longest run of leading words that names a command: "community group add", "relay stats", "relay"
   let name: string | undefined
-  let rest: string[] = []
-  if (second != null && COMMANDS[`${first} ${second}`] != null) {
-    name = `${first} ${second}`
-    rest = argv.slice(2)
-  } else if (COMMANDS[first] != null) {
-    name = first
-    rest = argv.slice(1)
+  for (let n = Math.min(argv.length, MAX_WORDS); n >= 1 && name == null; n--) {
+    if (COMMANDS[argv.slice(0, n).join(' ')] != null) name = argv.slice(0, n).join(' ')
   }
   if (name == null) {
-    const isGroup = Object.keys(COMMANDS).some(n => n.startsWith(first + ' '))
-    if (isGroup && (second == null || second === '--help' || second === '-h')) {
-      if (second == null) {
-        process.stderr.write(usage(first))
+    // "kith community group": the commands under the longest prefix the words make
+    let n = Math.min(argv.length, MAX_WORDS - 1)
+    while (n >= 1 && !isPrefix(argv.slice(0, n).join(' '))) n--
+    const prefix = n >= 1 ? argv.slice(0, n).join(' ') : undefined
+    const next = argv[n]
+    if (prefix != null && (next == null || next === '--help' || next === '-h')) {
+      if (next == null) {
+        process.stderr.write(usage(prefix))
         return 2
       }
-      process.stdout.write(usage(first))
+      process.stdout.write(usage(prefix))
       return 0
     }
-    process.stderr.write(`kith: unknown command ${JSON.stringify(isGroup ? `${first} ${second ?? ''}`.trim() : first)}\n\n${usage(isGroup ? first : undefined)}`)
+    process.stderr.write(`kith: unknown command ${JSON.stringify(prefix != null ? `${prefix} ${next}` : first)}\n\n${usage(prefix)}`)
     return 2
   }
+  const rest = argv.slice(name.split(' ').length)
 
   try {
     const { default: command } = await COMMANDS[name].load()
