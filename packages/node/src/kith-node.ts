@@ -31,7 +31,8 @@ function appDb (core: KithNodeCore): AppDb {
     get: async (key) => (await core.store.app.get(key)) ?? undefined,
     put: async (key, value) => { await core.store.app.put(key, value) },
     del: async (key) => { await core.store.app.del(key) },
-    batch: async (ops) => { await core.store.app.batch(ops as any) },
+    // sync: a relay acknowledges a store only once LevelDB has fsynced it
+    batch: async (ops, options) => { await core.store.app.batch(ops as any, options as any) },
     iterator: (options) => core.store.app.iterator(options as any) as any
   }
 }

@@ -5,7 +5,7 @@ export interface AppDb {
   get (key: string): Promise<Uint8Array | undefined>
   put (key: string, value: Uint8Array): Promise<void>
   del (key: string): Promise<void>
-  batch (ops: BatchOp[]): Promise<void>
+  batch (ops: BatchOp[], options?: { sync?: boolean }): Promise<void>
   iterator (options: { gte?: string, lt?: string, reverse?: boolean, limit?: number }): AsyncIterableIterator<[string, Uint8Array]>
 }
 
