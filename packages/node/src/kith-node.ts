@@ -84,6 +84,8 @@ export async function createKithNode (init: CreateKithNodeInit): Promise<FullKit
 
 export interface CreateRelayNodeInit extends KithNodeCoreInit {
   relay?: RelayInit
+  /** refuse to hold channel directory records of channels whose name is flagged (`--refuse-flagged-names`) */
+  refuseFlaggedNames?: boolean
 }
 
 export interface RelayNode extends Omit<KithNodeCore, 'addEventListener' | 'removeEventListener'> {
@@ -96,8 +98,9 @@ export interface RelayNode extends Omit<KithNodeCore, 'addEventListener' | 'remo
  * beyond its peer key.
  */
 export async function createRelayNode (init: CreateRelayNodeInit): Promise<RelayNode> {
-  const core = await createKithNodeCore({ dht: directory.dht, ...init, relayServer: init.relayServer ?? {}, start: false })
-  directory.install(core.store.libp2pDatastore)
+  const dir = init.refuseFlaggedNames === true ? channelDirectoryDht({ refuseFlaggedNames: true }) : directory
+  const core = await createKithNodeCore({ dht: dir.dht, ...init, relayServer: init.relayServer ?? {}, start: false })
+  dir.install(core.store.libp2pDatastore)
   const service = relay(init.relay)({
     privateKey: core.privateKey,
     get pubsub () { return core.libp2p.services.pubsub },

@@ -17,6 +17,14 @@ function limitOf (query: URLSearchParams): number | undefined {
   return Number(v)
 }
 
+/** a yes/no query parameter: absent, '', 0 or false is no; 1 or true is yes */
+function flagOf (query: URLSearchParams, key: string): boolean {
+  const v = query.get(key)
+  if (v == null || v === '' || v === '0' || v === 'false') return false
+  if (v === '1' || v === 'true') return true
+  throw badArg(`"${key}" must be true or false`)
+}
+
 const KINDS: PostKindName[] = ['text', 'photo', 'video', 'sticker', 'poll']
 
 function newPost (body: any): NewPost {
@@ -45,7 +53,7 @@ export function channelRoutes (node: FullKithNode): Route[] {
     route('GET', '/v1/channels/search', async ({ query, signal }) => {
       const words = query.get('q') ?? ''
       if (words.trim() === '') throw badArg('"q" must hold some words')
-      return c.search(words, { signal, limit: limitOf(query) })
+      return c.search(words, { signal, limit: limitOf(query), includeFlagged: flagOf(query, 'includeFlagged') })
     }),
     route('GET', '/v1/channels/:id', async ({ params, signal }) => c.info(params.id, { signal })),
     route('PATCH', '/v1/channels/:id', async ({ params, body, signal }) => c.edit(params.id, { name: text(body, 'name', true), description: text(body, 'description', true), category: text(body, 'category', true), language: text(body, 'language', true), avatar: text(body, 'avatar', true) }, { signal })),

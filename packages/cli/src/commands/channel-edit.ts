@@ -1,6 +1,7 @@
 // kith channel edit CHANNEL_ID [--name N] [--description T] [--category C] [--language L]
 import { ApiClient, seg } from '../api/client.ts'
 import { defineCommand, output } from '../cli.ts'
+import { flagNote } from './channel-flag-note.ts'
 
 export default defineCommand({
   name: 'channel edit',
@@ -12,6 +13,6 @@ export default defineCommand({
   async run ({ dataDir, json, values, positionals: [channelId] }) {
     const api = await ApiClient.open(dataDir)
     const res = await api.request('PATCH', `/v1/channels/${seg(channelId)}`, { body: { name: values.name, description: values.description, category: values.category, language: values.language } })
-    output(json, res, () => `Channel ${channelId} is now version ${String(res.version)}: ${String(res.name)}`)
+    output(json, res, () => `Channel ${channelId} is now version ${String(res.version)}: ${String(res.name)}${flagNote(res)}`)
   }
 })

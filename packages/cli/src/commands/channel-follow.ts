@@ -1,6 +1,7 @@
 // kith channel follow CHANNEL_ID
 import { ApiClient, seg } from '../api/client.ts'
 import { defineCommand, output } from '../cli.ts'
+import { flagNote, type Flagged } from './channel-flag-note.ts'
 
 export default defineCommand({
   name: 'channel follow',
@@ -9,7 +10,7 @@ export default defineCommand({
   args: ['CHANNEL_ID'],
   async run ({ dataDir, json, positionals: [channelId] }) {
     const api = await ApiClient.open(dataDir)
-    const res = await api.post(`/v1/channels/${seg(channelId)}/follow`, {})
-    output(json, res, () => `Following ${String(res.name) || channelId}`)
+    const res = await api.post<{ name: string } & Flagged>(`/v1/channels/${seg(channelId)}/follow`, {})
+    output(json, res, () => `Following ${res.name || channelId}${flagNote(res)}`)
   }
 })

@@ -31,7 +31,7 @@ export const RELAY_DATA_HELP = '  --data DIR   the relay\'s data folder (default
 export default defineCommand({
   name: 'relay',
   usage: 'relay [--data DIR] [--listen MULTIADDR]... [--announce MULTIADDR]... [--retention 30d] [--max-storage 10GiB]\n' +
-    '                 [--metrics-port N] [--metrics-host HOST] [--api-port N] [--no-mdns] ...',
+    '                 [--metrics-port N] [--metrics-host HOST] [--api-port N] [--no-mdns] [--refuse-flagged-names] ...',
   summary: `Runs a Kith relay: a circuit relay v2 server, so that peers behind NAT can be reached through it, and
 store-and-forward of the group topics daemons ask it to carry, so that members that were away catch up from it.
 It keeps only what passes on those topics (ciphertext), for --retention, within --max-storage (oldest first).
@@ -50,7 +50,9 @@ See docs/RELAY.md.`,
   --metrics-host HOST    the address the metrics listen on (default 127.0.0.1; 0.0.0.0 exposes them, unauthenticated)
   --api-port N           serve the local API on 127.0.0.1:N and write DIR/api.json (0: any free port; default: no API)
   --stats-interval DUR   how often a stats line is logged (default ${DEFAULT_STATS_INTERVAL})
-  --no-mdns              no mDNS discovery on the local network`,
+  --no-mdns              no mDNS discovery on the local network
+  --refuse-flagged-names do not hold channel directory records (DHT) of channels whose name is flagged as a likely
+                         impersonation or scam; keyword listings are kept without them`,
   dataHelp: RELAY_DATA_HELP,
   defaultDataDir: defaultRelayDataDir,
   options: {
@@ -64,7 +66,8 @@ See docs/RELAY.md.`,
     'metrics-host': { type: 'string' },
     'api-port': { type: 'string' },
     'stats-interval': { type: 'string' },
-    'no-mdns': { type: 'boolean', default: false }
+    'no-mdns': { type: 'boolean', default: false },
+    'refuse-flagged-names': { type: 'boolean', default: false }
   },
   args: [],
   async run ({ values, dataDir }) {
@@ -84,6 +87,7 @@ See docs/RELAY.md.`,
     const announce = values.announce ?? []
     const bootstrap = values.bootstrap ?? []
     const mdns = values['no-mdns'] !== true
+    const refuseFlaggedNames = values['refuse-flagged-names'] === true
 
     await mkdir(dataDir, { recursive: true, mode: 0o700 })
 
@@ -93,7 +97,8 @@ See docs/RELAY.md.`,
       bootstrap,
       mdns,
       relay: { retention: retentionMs, maxStorageBytes },
-      relayServer: maxReservations != null ? { maxReservations } : {}
+      relayServer: maxReservations != null ? { maxReservations } : {},
+      refuseFlaggedNames
     }
     if (announce.length > 0) init.announce = announce
 
@@ -113,7 +118,8 @@ See docs/RELAY.md.`,
       maxReservations: maxReservations ?? 1024,
       metrics: metricsPort != null ? { host: metricsHost, port: metricsPort } : null,
       apiPort: apiPort ?? null,
-      statsIntervalMs
+      statsIntervalMs,
+      refuseFlaggedNames
     })
     await warnIfDiskSmall(dataDir, maxStorageBytes, log)
 

@@ -1,6 +1,7 @@
 // kith updates
 import { ApiClient } from '../api/client.ts'
 import { defineCommand, formatTime, output } from '../cli.ts'
+import { flagNote } from './channel-flag-note.ts'
 import type { UpdatesEntry } from '@kith/node'
 
 export default defineCommand({
@@ -11,6 +12,6 @@ export default defineCommand({
     const api = await ApiClient.open(dataDir)
     const updates = await api.get<UpdatesEntry[]>('/v1/updates')
     output(json, updates, () => updates.length === 0 ? '(you follow no channels)' : updates.map(u =>
-      `${u.name}  ${u.unread > 0 ? `(${u.unread} new)` : ''}\n  ${u.newestPost != null ? `[${formatTime(u.newestPost.timestamp)}] ${u.newestPost.text || u.newestPost.kind}` : '(no posts)'}`).join('\n'))
+      `${u.name}${flagNote(u)}  ${u.unread > 0 ? `(${u.unread} new)` : ''}\n  ${u.newestPost != null ? `[${formatTime(u.newestPost.timestamp)}] ${u.newestPost.text || u.newestPost.kind}` : '(no posts)'}`).join('\n'))
   }
 })

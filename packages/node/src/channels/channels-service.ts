@@ -23,6 +23,7 @@ import { scoreTopic } from '../topic-score.js'
 import { GroupStore, json, type AppDb, type BatchOp } from '../groups/group-store.js'
 import { channelKeys as keys } from './channel-store.js'
 import { pruneExpired } from './channel-prune.js'
+import { nameFlags, type NameFlags } from './name-flags.js'
 import { ChannelDirectory, type ChannelSearchResult, type DhtPut } from './directory.js'
 import type { Helia } from '@helia/interface'
 import type { AbortOptions, ComponentLogger, Connection, Libp2p, Logger, PeerId, PrivateKey, Startable, Stream, TypedEventTarget } from '@libp2p/interface'
@@ -49,7 +50,7 @@ export interface ChannelPostView {
   timestamp: number
 }
 
-export interface ChannelInfo {
+export interface ChannelInfo extends NameFlags {
   channelId: string
   name: string
   description: string
@@ -71,7 +72,7 @@ export interface ChannelInfo {
  */
 export type DirectoryStatus = 'publishing' | 'published' | 'retrying'
 
-export interface UpdatesEntry {
+export interface UpdatesEntry extends NameFlags {
   channelId: string
   name: string
   newestPost: ChannelPostView | null
@@ -89,7 +90,8 @@ export interface NewPost {
 }
 
 export interface ChannelsApi {
-  create (name: string, fields?: { description?: string, category?: string, language?: string }, options?: AbortOptions): Promise<{ channelId: string }>
+  /** any name is accepted; a suspicious one comes back flagged (and is left out of searches by default) */
+  create (name: string, fields?: { description?: string, category?: string, language?: string }, options?: AbortOptions): Promise<{ channelId: string } & NameFlags>
   edit (channelId: string, fields: { name?: string, description?: string, category?: string, language?: string, avatar?: string }, options?: AbortOptions): Promise<ChannelInfo>
   addAdmin (channelId: string, peerId: string, options?: AbortOptions): Promise<ChannelInfo>
   removeAdmin (channelId: string, peerId: string, options?: AbortOptions): Promise<ChannelInfo>
@@ -108,7 +110,8 @@ export interface ChannelsApi {
   info (channelId: string, options?: AbortOptions): Promise<ChannelInfo>
   list (options?: AbortOptions): Promise<ChannelInfo[]>
   updates (options?: AbortOptions): Promise<UpdatesEntry[]>
-  search (words: string, options?: AbortOptions & { limit?: number }): Promise<ChannelSearchResult[]>
+  /** flagged channels are left out unless `includeFlagged` */
+  search (words: string, options?: AbortOptions & { limit?: number, includeFlagged?: boolean }): Promise<ChannelSearchResult[]>
   /** delete posts (with their reactions, votes and media) 30 days after they were posted; returns how many */
   pruneExpiredPosts (options?: AbortOptions): Promise<{ posts: number, media: number }>
 }
@@ -480,7 +483,7 @@ class DefaultChannelsService implements ChannelsService {
 
   // ---------------------------------------------------------------- API: owning and posting
 
-  async create (name: string, fields: { description?: string, category?: string, language?: string } = {}, options?: AbortOptions): Promise<{ channelId: string }> {
+  async create (name: string, fields: { description?: string, category?: string, language?: string } = {}, options?: AbortOptions): Promise<{ channelId: string } & NameFlags> {
     options?.signal?.throwIfAborted()
     const key = generateIdentity()
     const bytes = signChannelMeta(key, { version: 1, name, description: fields.description ?? '', category: fields.category ?? '', language: fields.language ?? '', admins: [], timestamp: this.components.now() })
@@ -491,8 +494,8 @@ class DefaultChannelsService implements ChannelsService {
     await this.run(channel, async () => this.apply(channel, 'meta', bytes))
     this.subscribe(channel)
     await this.broadcast(channel, 'meta', bytes)
-    this.publishDirectory(channel)
-    return { channelId }
+    void this.publishDirectory(channel)
+    return { channelId, ...nameFlags(name) }
   }
 
   private async changeMeta (id: string, change: (meta: VerifiedChannelMeta) => Partial<{ name: string, description: string, category: string, language: string, avatar: string, admins: Uint8Array[] }>): Promise<ChannelInfo> {
@@ -503,7 +506,7 @@ class DefaultChannelsService implements ChannelsService {
     const bytes = signChannelMeta(channel.ownerKey, { version: Number(meta.version) + 1, ...next, timestamp: this.components.now() })
     await this.run(channel, async () => this.apply(channel, 'meta', bytes))
     await this.broadcast(channel, 'meta', bytes)
-    this.publishDirectory(channel)
+    void this.publishDirectory(channel)
     return this.info(id)
   }
 
@@ -866,6 +869,7 @@ class DefaultChannelsService implements ChannelsService {
     return {
       channelId: channel.id,
       name: meta?.name ?? '',
+      ...nameFlags(meta?.name ?? ''),
       description: meta?.description ?? '',
       category: meta?.category ?? '',
       language: meta?.language ?? '',
@@ -901,12 +905,13 @@ class DefaultChannelsService implements ChannelsService {
         if (view.timestamp > (follow?.readAt ?? 0) && view.author !== peerIdOfKey(this.identity.publicKey)) unread++
         else break
       }
-      out.push({ channelId: channel.id, name: channel.meta?.name ?? '', newestPost, unread })
+      const name = channel.meta?.name ?? ''
+      out.push({ channelId: channel.id, name, ...nameFlags(name), newestPost, unread })
     }
     return out.sort((a, b) => (b.newestPost?.timestamp ?? 0) - (a.newestPost?.timestamp ?? 0))
   }
 
-  async search (words: string, options?: AbortOptions & { limit?: number }): Promise<ChannelSearchResult[]> {
+  async search (words: string, options?: AbortOptions & { limit?: number, includeFlagged?: boolean }): Promise<ChannelSearchResult[]> {
     return this.directory.search(words, { ...options, followersOf: (id) => followCid(id) })
   }
 

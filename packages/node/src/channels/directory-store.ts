@@ -9,15 +9,19 @@
 // /kithkw/ record becomes "the union of what is held and what came, newest per channel, 64 at most".
 import { Libp2pRecord } from '@libp2p/record'
 import {
-  channelDirectorySelectors, channelDirectoryValidators, compareChannelMeta, decodeKeywordRecord, KEYWORD_RECORD_NAMESPACE, KeywordRecord, keywordsOf, MAX_CLOCK_SKEW_MS,
-  MAX_KEYWORD_RECORD_BYTES, MAX_KEYWORD_RECORD_ENTRIES, SignatureVerifier, toBase58, verifyChannelMeta,
+  CHANNEL_RECORD_NAMESPACE, channelDirectorySelectors, channelDirectoryValidators, channelIdFromRecordKey, ChannelRecordRejectedError,
+  compareChannelMeta, decodeKeywordRecord, KEYWORD_RECORD_NAMESPACE, KeywordRecord, keywordsOf, MAX_CLOCK_SKEW_MS,
+  MAX_KEYWORD_RECORD_BYTES, MAX_KEYWORD_RECORD_ENTRIES, SignatureVerifier, toBase58, verifyChannelMeta, verifyKeywordRecord,
   type VerifiedChannelMeta
 } from '@kith/protocol'
-import type { Datastore, Key } from 'interface-datastore'
+import { Key as DatastoreKey, type Datastore, type Key } from 'interface-datastore'
+import { toString } from 'uint8arrays/to-string'
 import type { AbortOptions } from '@libp2p/interface'
+import { isFlaggedName } from './name-flags.js'
 
 const RECORD_PREFIX = '/dht/record/'
 const KEYWORD_KEY_PREFIX = `/${KEYWORD_RECORD_NAMESPACE}/`
+const CHANNEL_KEY_PREFIX = `/${CHANNEL_RECORD_NAMESPACE}/`
 const decoder = new TextDecoder()
 
 export interface KeywordMergeOptions {
@@ -81,67 +85,152 @@ export function mergeKeywordRecords (held: Uint8Array | undefined, incoming: Uin
   return out.length === 0 ? undefined : KeywordRecord.encode({ keyword, entries: out })
 }
 
+/** how a node stores the directory's records */
+export interface DirectoryStoreOptions extends KeywordMergeOptions {
+  /** channel metas this node will not hold; a newer such meta of a channel also drops the older one it held */
+  refuse?: (meta: VerifiedChannelMeta) => boolean
+}
+
+export interface DirectoryStore {
+  /**
+   * Let a record this node's validators refused still retire what it supersedes: the older meta of a channel
+   * now refused, the entries of channels whose newest meta is refused.
+   */
+  absorb (key: Uint8Array, value: Uint8Array): Promise<void>
+}
+
 /**
  * Makes `datastore` (libp2p's, the one kad-dht stores records in) merge keyword records instead of replacing
- * them. Other keys pass through untouched. Puts of one key are serialized so two PUT_VALUEs arriving together
- * both land.
+ * them, and keep no refused channel meta. Other keys pass through untouched. Puts of one key are serialized so
+ * two PUT_VALUEs arriving together both land.
  */
-export function mergeKeywordRecordsOnStore (datastore: Datastore, options: KeywordMergeOptions = {}): void {
+export function mergeKeywordRecordsOnStore (datastore: Datastore, options: DirectoryStoreOptions = {}): DirectoryStore {
   const put = datastore.put.bind(datastore)
   const get = datastore.get.bind(datastore)
+  const del = datastore.delete.bind(datastore)
   const queues = new Map<string, Promise<unknown>>()
   const verifier = options.verifier ?? new SignatureVerifier(MAX_KEYWORD_RECORD_ENTRIES * 4)
+  const keep = options.keep ?? (options.refuse != null ? (m: VerifiedChannelMeta) => !(options.refuse as (m: VerifiedChannelMeta) => boolean)(m) : undefined)
 
-  async function merged (key: Key, value: Uint8Array, abort?: AbortOptions): Promise<Uint8Array | undefined> {
+  async function heldValue (key: Key, abort?: AbortOptions): Promise<Uint8Array | undefined> {
+    try {
+      return Libp2pRecord.deserialize(await get(key, abort)).value
+    } catch {
+      return undefined
+    }
+  }
+
+  /** what to store for a put: the bytes, or 'delete' (what is held is retired), or 'skip' (leave what is held) */
+  async function decide (key: Key, value: Uint8Array, abort?: AbortOptions): Promise<Uint8Array | 'delete' | 'skip'> {
     let record: Libp2pRecord
     try {
       record = Libp2pRecord.deserialize(value)
     } catch {
       return value
     }
-    if (!decoder.decode(record.key).startsWith(KEYWORD_KEY_PREFIX)) return value
-    let held: Uint8Array | undefined
-    try {
-      held = Libp2pRecord.deserialize(await get(key, abort)).value
-    } catch {}
+    const recordKey = decoder.decode(record.key)
+    if (recordKey.startsWith(CHANNEL_KEY_PREFIX) && options.refuse != null) {
+      let meta: VerifiedChannelMeta
+      try {
+        meta = verifyChannelMeta(record.value, verifier)
+      } catch {
+        return value
+      }
+      if (!options.refuse(meta)) return value
+      const held = await heldValue(key, abort)
+      if (held == null) return 'skip'
+      try {
+        return compareChannelMeta(meta, verifyChannelMeta(held, verifier, meta.channelId)) > 0 ? 'delete' : 'skip'
+      } catch {
+        return 'delete'
+      }
+    }
+    if (!recordKey.startsWith(KEYWORD_KEY_PREFIX)) return value
     let kept: Uint8Array | undefined
     try {
-      kept = mergeKeywordRecords(held, record.value, { ...options, verifier })
+      kept = mergeKeywordRecords(await heldValue(key, abort), record.value, { ...options, keep, verifier })
     } catch {
       return value
     }
-    if (kept == null) return undefined
+    // nothing left to list: what was held is superseded or refused too
+    if (kept == null) return 'delete'
     return new Libp2pRecord(record.key, kept, record.timeReceived ?? new Date()).serialize()
   }
 
-  datastore.put = async (key: Key, value: Uint8Array, abort?: AbortOptions): Promise<Key> => {
+  async function store (key: Key, value: Uint8Array, abort?: AbortOptions): Promise<Key> {
     const name = key.toString()
-    if (!name.startsWith(RECORD_PREFIX)) return put(key, value, abort)
     const previous = queues.get(name) ?? Promise.resolve()
     const next = previous.then(async () => {
-      const bytes = await merged(key, value, abort)
-      // nothing this node keeps: leave what it held
-      if (bytes == null) return key
-      return put(key, bytes, abort)
+      const decision = await decide(key, value, abort)
+      if (decision === 'skip') return key
+      if (decision === 'delete') {
+        await del(key, abort)
+        return key
+      }
+      return put(key, decision, abort)
     })
     const settled = next.catch(() => {})
     queues.set(name, settled)
     void settled.then(() => { if (queues.get(name) === settled) queues.delete(name) })
     return next
   }
+
+  datastore.put = async (key: Key, value: Uint8Array, abort?: AbortOptions): Promise<Key> => {
+    if (!key.toString().startsWith(RECORD_PREFIX)) return put(key, value, abort)
+    return store(key, value, abort)
+  }
+
+  return {
+    absorb: async (recordKey, value) => {
+      // kad-dht's datastore key for a record (utils.js bufferToRecordKey, default prefix /dht)
+      const key = new DatastoreKey(RECORD_PREFIX + toString(recordKey, 'base32'), false)
+      await store(key, new Libp2pRecord(recordKey, value, new Date()).serialize()).catch(() => {})
+    }
+  }
 }
+
+type Validator = (key: Uint8Array, value: Uint8Array) => Promise<void>
 
 export interface ChannelDirectoryDht {
   /** kad-dht's `validators` and `selectors` for the directory's namespaces */
-  dht: { validators: Record<string, (key: Uint8Array, value: Uint8Array) => Promise<void>>, selectors: Record<string, (key: Uint8Array, values: Uint8Array[]) => number> }
+  dht: { validators: Record<string, Validator>, selectors: Record<string, (key: Uint8Array, values: Uint8Array[]) => number> }
   /** call with the node's libp2p datastore before libp2p starts */
   install (datastore: Datastore): void
 }
 
+export interface ChannelDirectoryDhtOptions {
+  /**
+   * refuse channel metas whose name is flagged (name-flags.ts), and keyword records that list only such channels;
+   * keyword records that list some are stored without them (`kith relay --refuse-flagged-names`)
+   */
+  refuseFlaggedNames?: boolean
+}
+
 /** what a node needs to hold the channel directory's DHT records: validators, selectors and the merging store */
-export function channelDirectoryDht (): ChannelDirectoryDht {
+export function channelDirectoryDht (options: ChannelDirectoryDhtOptions = {}): ChannelDirectoryDht {
+  const selectors = { ...channelDirectorySelectors }
+  if (options.refuseFlaggedNames !== true) {
+    return { dht: { validators: { ...channelDirectoryValidators }, selectors }, install: (datastore) => { mergeKeywordRecordsOnStore(datastore) } }
+  }
+  const flagged = (meta: VerifiedChannelMeta): boolean => isFlaggedName(meta.name)
+  let store: DirectoryStore | undefined
+  const verifier = new SignatureVerifier(MAX_KEYWORD_RECORD_ENTRIES * 4)
+  const refuse = async (key: Uint8Array, value: Uint8Array, why: string): Promise<never> => {
+    await store?.absorb(key, value)
+    throw new ChannelRecordRejectedError(why)
+  }
+  const validators: Record<string, Validator> = {
+    [CHANNEL_RECORD_NAMESPACE]: async (key, value) => {
+      const meta = verifyChannelMeta(value, verifier, channelIdFromRecordKey(key))
+      if (flagged(meta)) await refuse(key, value, 'this node does not carry channels with a flagged name')
+    },
+    [KEYWORD_RECORD_NAMESPACE]: async (key, value) => {
+      const listing = verifyKeywordRecord(key, value, verifier)
+      if (listing.entries.every(flagged)) await refuse(key, value, 'this node does not carry channels with a flagged name')
+    }
+  }
   return {
-    dht: { validators: { ...channelDirectoryValidators }, selectors: { ...channelDirectorySelectors } },
-    install: (datastore) => { mergeKeywordRecordsOnStore(datastore) }
+    dht: { validators, selectors },
+    install: (datastore) => { store = mergeKeywordRecordsOnStore(datastore, { refuse: flagged }) }
   }
 }

@@ -4,8 +4,9 @@ import {
 } from '@kith/protocol'
 import type { AbortOptions, ContentRouting, Logger } from '@libp2p/interface'
 import type { CID } from 'multiformats/cid'
+import { nameFlags, type NameFlags } from './name-flags.js'
 
-export interface ChannelSearchResult {
+export interface ChannelSearchResult extends NameFlags {
   channelId: string
   name: string
   description: string
@@ -94,8 +95,11 @@ export class ChannelDirectory {
     }
   }
 
-  /** channels whose name, description or category hold the words, best match first, then most followed */
-  async search (words: string, options: AbortOptions & { limit?: number, followersOf: (channelId: string) => CID, exclude?: (meta: VerifiedChannelMeta) => boolean }): Promise<ChannelSearchResult[]> {
+  /**
+   * Channels whose name, description or category hold the words, best match first, then most followed. Those
+   * with a flagged name (name-flags.ts) are left out unless `includeFlagged`.
+   */
+  async search (words: string, options: AbortOptions & { limit?: number, followersOf: (channelId: string) => CID, includeFlagged?: boolean }): Promise<ChannelSearchResult[]> {
     const query = [...new Set(tokenize(words))].slice(0, 8)
     const found = new Map<string, VerifiedChannelMeta[]>()
     const signal = (): AbortSignal => AbortSignal.any([AbortSignal.timeout(this.timeout), ...(options.signal != null ? [options.signal] : [])])
@@ -112,10 +116,11 @@ export class ChannelDirectory {
     await Promise.all([...found].map(async ([id, metas]) => {
       // a keyword entry may be an older version: the channel's own record has the newest
       const latest = pickChannelMeta([...metas, ...(await this.lookupQuietly(metas[0].channelId))]) as VerifiedChannelMeta
-      if (options.exclude?.(latest) === true) return
+      const flags = nameFlags(latest.name)
+      if (flags.flagged && options.includeFlagged !== true) return
       const score = matchScore(query, latest)
       if (score === 0) return
-      results.push({ channelId: id, name: latest.name, description: latest.description, category: latest.category, language: latest.language, score, followers: await this.countFollowers(options.followersOf(id)) })
+      results.push({ channelId: id, name: latest.name, ...flags, description: latest.description, category: latest.category, language: latest.language, score, followers: await this.countFollowers(options.followersOf(id)) })
     }))
     return results.sort((a, b) => b.score - a.score || b.followers - a.followers || a.name.localeCompare(b.name)).slice(0, options.limit ?? 20)
   }
