@@ -1357,7 +1357,8 @@ class DefaultGroupsService implements GroupsService {
       return
     }
     if (this.hooks != null && !this.hooks.mayJoin(session.gid, request.publicKey)) {
-      yield refuse('this peer is banned from the group\'s community')
+      // worded as an invite refusal so the joiner stops at once instead of retrying until its timeout
+      yield refuse('this invite is not for this peer: it is banned from the group\'s community')
       return
     }
     try {
