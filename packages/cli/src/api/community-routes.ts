@@ -27,7 +27,12 @@ export function communityRoutes (node: FullKithNode): Route[] {
       return c.join(text(body, 'invite') as string, { signal, ...(timeout !== undefined ? { timeout } : {}) })
     }),
     route('GET', '/v1/communities/:id', async ({ params }) => c.show(params.id)),
-    route('PATCH', '/v1/communities/:id', async ({ params, body, signal }) => c.edit(params.id, { name: text(body, 'name', true), description: body.description, icon: body.icon }, { signal })),
+    route('PATCH', '/v1/communities/:id', async ({ params, body, signal }) => {
+      for (const key of ['description', 'icon']) {
+        if (body[key] != null && typeof body[key] !== 'string') throw badArg(`"${key}" must be a string`)
+      }
+      return c.edit(params.id, { name: text(body, 'name', true), description: body.description, icon: body.icon }, { signal })
+    }),
     route('POST', '/v1/communities/:id/invite', async ({ params, body, signal }) => c.invite(params.id, { signal, reset: flag(body, 'reset') === true })),
     route('POST', '/v1/communities/:id/leave', async ({ params, signal }) => c.leave(params.id, { signal })),
     route('POST', '/v1/communities/:id/groups', async ({ params, body, signal }) => {

@@ -434,7 +434,8 @@ export class CommunitiesService implements Startable {
     }
     const { state } = held
     const announcementGroup = groupIdToString(state.announcementGroup)
-    const role = state.admins.has(this.me) ? 'admin' : this.components.groups.isActiveMember(announcementGroup) ? 'member' : 'none'
+    const left = meta?.left ?? false
+    const role = left ? 'none' : state.admins.has(this.me) ? 'admin' : this.components.groups.isActiveMember(announcementGroup) ? 'member' : 'none'
     return {
       communityId,
       name: state.name,
@@ -449,7 +450,7 @@ export class CommunitiesService implements Startable {
       banned: [...state.banned.values()].map(k => peerIdFromPublicKey(k)),
       role,
       described: true,
-      left: meta?.left ?? false,
+      left,
       ...flagFields(state.name)
     }
   }
@@ -550,6 +551,9 @@ export class CommunitiesService implements Startable {
     const meta = this.metas.get(communityId)
     if (meta == null) throw new CommunityNotFoundError(`no community ${communityId}`)
     const held = this.held.get(communityId)
+    if (held != null && held.state.admins.has(this.me) && held.state.admins.size === 1) {
+      throw new InvalidArgumentError('you are the community\'s only admin: make another member an admin first')
+    }
     const groups = held == null ? [meta.announcementGroup] : this.groupsOf(held.state)
     const out: FanOut = { successes: [], failures: [] }
     for (const g of groups.filter(g => this.components.groups.isActiveMember(g)).reverse()) {
@@ -625,6 +629,11 @@ export class CommunitiesService implements Startable {
       throw new InvalidArgumentError((err as Error).message)
     }
     await this.sendToGroup(communityId, g, { adminNote: sealed }, undefined, options)
+    // our own messages never come back through the validator: an admin keeps its own note here
+    if (state.admins.has(this.me)) {
+      const mine = openAdminNote(this.identity, this.sealKey, state.communityId, sealed, this.verifier)
+      if (mine != null) await this.keepNote(communityId, mine)
+    }
     return toBase58(noteId)
   }
 
