@@ -39,6 +39,12 @@ export class GroupSession {
   /** senders whose seq window moved since the last receipt */
   readonly receiptDue = new Set<string>()
   receiptTimer?: ReturnType<typeof setTimeout>
+  /** Date.now() when receipts last went out, on a text or in a RECEIPT (see receipts.ts) */
+  receiptsSentAt = 0
+  /** my seqs that send() is publishing itself, past the outbox: a flush must not publish them a second time */
+  readonly directInFlight = new Set<number>()
+  /** ids of messages deleted for everyone (held in memory: the receive path checks them for every text) */
+  readonly tombstones = new Set<string>()
   /** sender keys received and not yet acknowledged: hex sender → the key to ack */
   readonly acksDue = new Map<string, { epoch: Uint8Array, senderKeyId: Uint8Array }>()
   ackTimer?: ReturnType<typeof setTimeout>

@@ -75,6 +75,7 @@ export const keys = {
   seqWindow: (g: string, sender: string) => `g/${g}/rx/${sender}`,
   /** a message an admin deleted for everyone: it is not stored again when it comes back from history */
   tombstone: (g: string, messageId: string) => `g/${g}/tomb/${messageId}`,
+  tombstoneRange: (g: string) => ({ gte: `g/${g}/tomb/`, lt: `g/${g}/tomb0` }),
   chain: (g: string, senderKeyId: string) => `g/${g}/ck/${senderKeyId}`,
   chainRange: (g: string) => ({ gte: `g/${g}/ck/`, lt: `g/${g}/ck0` }),
   myChain: (g: string) => `g/${g}/my`,

@@ -23,6 +23,8 @@ import { HISTORY_PROTOCOL, type HistoryPageResult, type HistoryServer } from '..
 import { GroupSession } from './group-session.js'
 import type { AnnouncementDisplay, CommunityHooks } from './community-hooks.js'
 import { GroupStore, json, keys, str, type AppDb, type BatchOp, type GroupMeta, type MyChainRecord, type SeqWindow, type StoredMessage } from './group-store.js'
+import { WriteBatcher } from './write-batcher.js'
+import { dueAgain, piggyback, takeDue } from './receipts.js'
 import type { AbortOptions, ComponentLogger, Libp2p, Logger, PeerId, PrivateKey, Startable, Stream, Connection, TypedEventTarget } from '@libp2p/interface'
 import type { GroupMember, GroupMessage, GroupSummary, GroupsApi, KithNodeEvents, MessageStatus, SendResult } from '../types.js'
 
@@ -37,7 +39,10 @@ export interface GroupsInit {
   requestTimeout?: number
   /** how long `join` waits for a member to admit us, ms (default 30 s) */
   joinTimeout?: number
-  /** delay before a receipt goes out, batching the ones due (default 500 ms) */
+  /**
+   * Receipts ride on this node's texts; a node that has not sent a text for this long confirms what it received
+   * with a RECEIPT message of its own (default 2 s)
+   */
   receiptDelay?: number
   /** history is asked for from this long before the last thing heard, ms (default 10 min) */
   historyOverlap?: number
@@ -79,6 +84,8 @@ const KEY_REQUEST_MIN_MS = 2_000
 const HISTORY_PAGES_MAX = 100
 const KEY_LOG_TAIL = 4
 const SEEN_CACHE = 10_000
+/** sender-key acks are batched this long: after a membership change every member sends a key to every other */
+const ACK_DELAY_MS = 250
 
 type Origin = 'gossip' | 'history'
 
@@ -94,7 +101,11 @@ function errorName (err: unknown): string {
 
 class DefaultGroupsService implements GroupsService {
   private readonly log: Logger
+  /** every write of this service goes through here: one LevelDB batch per event-loop turn (see WriteBatcher) */
+  private readonly writes: WriteBatcher
   private readonly store: GroupStore
+  /** send()s publishing past the outbox, waited for on stop so that their status lands before the store closes */
+  private readonly directSends = new Set<Promise<void>>()
   private readonly verifier = new SignatureVerifier()
   private readonly sealKeys = new Map<string, KeyObject>()
   private readonly sessions = new Map<string, GroupSession>()
@@ -117,14 +128,15 @@ class DefaultGroupsService implements GroupsService {
 
   constructor (private readonly components: GroupsComponents, init: GroupsInit = {}) {
     this.log = components.logger.forComponent('kith:groups')
-    this.store = new GroupStore(components.db)
+    this.writes = new WriteBatcher(components.db, err => { this.log.error('a store write failed: %e', err) })
+    this.store = new GroupStore(this.writes)
     this.identity = identityFromSeed(components.privateKey.raw)
     this.sealPrivateKey = x25519PrivateFromIdentity(this.identity)
     this.me = toHex(this.identity.publicKey)
     this.myPeerId = peerIdFromPublicKey(this.identity.publicKey)
     this.requestTimeout = init.requestTimeout ?? 10_000
     this.joinTimeout = init.joinTimeout ?? 30_000
-    this.receiptDelay = init.receiptDelay ?? 500
+    this.receiptDelay = init.receiptDelay ?? 2000
     this.historyOverlap = init.historyOverlap ?? 10 * 60_000
   }
 
@@ -177,6 +189,8 @@ class DefaultGroupsService implements GroupsService {
       // let work in progress finish writing before the store closes
       await session.run(async () => {})
     }
+    await Promise.allSettled([...this.directSends])
+    await this.writes.flush().catch(() => {})
     await libp2p.unhandle([JOIN_PROTOCOL, WELCOME_PROTOCOL])
   }
 
@@ -200,6 +214,8 @@ class DefaultGroupsService implements GroupsService {
     for await (const [key, value] of this.store.entries(keys.deliveredRange(g))) {
       session.deliveredTo.set(key.slice(`g/${g}/dl/`.length), Number(new TextDecoder().decode(value)))
     }
+    const tombs = keys.tombstoneRange(g)
+    for await (const [key] of this.store.entries(tombs)) session.tombstones.add(key.slice(tombs.gte.length))
     session.deliveredUpTo = this.deliveredFloor(session)
     this.sessions.set(g, session)
     this.byTopic.set(session.topic, session)
@@ -368,7 +384,15 @@ class DefaultGroupsService implements GroupsService {
     await this.store.db.batch([...ops, { type: 'put', key: keys.meta(session.gid), value: json(session.meta) }])
   }
 
+  /** publish a control message (sealed) and keep it as history */
   private async publish (session: GroupSession, wire: Uint8Array): Promise<number> {
+    const recipients = await this.publishWire(session, wire)
+    // our own wire messages are history too: members that come back may ask us for them
+    this.writes.queue(this.wireOps(session, wire, this.hashOf(wire)))
+    return recipients
+  }
+
+  private async publishWire (session: GroupSession, wire: Uint8Array): Promise<number> {
     if (wire.byteLength > MAX_WIRE_BYTES) throw new MessageTooLargeError('message too large to publish')
     let recipients = 0
     try {
@@ -377,8 +401,6 @@ class DefaultGroupsService implements GroupsService {
     } catch (err) {
       this.log('group %s: publish failed: %s', session.gid, (err as Error).message)
     }
-    // our own wire messages are history too: members that come back may ask us for them
-    await this.storeWire(session, wire, this.hashOf(wire))
     // waited for: a message counts as sent only once the relays that will hand it to absent members hold it too
     if (this.relays.size > 0) recipients += await this.pushToRelays(session.topic, wire)
     return recipients
@@ -388,12 +410,20 @@ class DefaultGroupsService implements GroupsService {
     return toHex(sha256(wire).subarray(0, 16))
   }
 
-  private async storeWire (session: GroupSession, wire: Uint8Array, hash: string): Promise<void> {
+  /** the wire copy (history for members who were away) and its seen marker */
+  private wireOps (session: GroupSession, wire: Uint8Array, hash: string): BatchOp[] {
     this.remember(hash)
-    await this.store.db.batch([
+    return [
       { type: 'put', key: keys.wire(session.gid, this.components.now(), hash), value: wire },
       { type: 'put', key: keys.wireSeen(session.gid, hash), value: new Uint8Array(0) }
-    ])
+    ]
+  }
+
+  /** the disk's seen markers are read only off the hot path: history, control messages, and what memory cannot place */
+  private async seenOnDisk (session: GroupSession, hash: string): Promise<boolean> {
+    if ((await this.store.db.get(keys.wireSeen(session.gid, hash))) == null) return false
+    this.remember(hash)
+    return true
   }
 
   private remember (hash: string): void {
@@ -555,6 +585,7 @@ class DefaultGroupsService implements GroupsService {
 
   /** delete a message for good and remember that it was, so history cannot bring it back */
   async deleteMessage (groupId: string, messageId: string): Promise<boolean> {
+    this.sessions.get(groupId)?.tombstones.add(messageId)
     const orderKey = await this.store.getString(keys.messageIndex(groupId, messageId))
     const ops: BatchOp[] = [{ type: 'put', key: keys.tombstone(groupId, messageId), value: new Uint8Array(0) }]
     if (orderKey != null) ops.push({ type: 'del', key: orderKey }, { type: 'del', key: keys.messageIndex(groupId, messageId) })
@@ -609,18 +640,77 @@ class DefaultGroupsService implements GroupsService {
     if (Buffer.byteLength(text, 'utf8') > MAX_TEXT_BYTES) throw new MessageTooLargeError(`a message holds at most ${MAX_TEXT_BYTES} bytes of text`)
     const session = this.activeSession(groupId)
     if (session.state.announceOnly && session.state.members.get(this.me)?.role !== 'admin') throw new NotAnAdminError('only admins post in an announcement group')
-    const msg = await session.run(async () => {
-      const seq = session.meta.mySeq + 1
-      session.meta = { ...session.meta, mySeq: seq }
-      const msg: StoredMessage = { messageId: messageIdFor(session.groupId, this.identity.publicKey, seq), groupId, from: this.myPeerId, kind: 'text', text, timestamp: this.components.now(), status: 'pending', seq }
-      // message, outbox entry and seq counter in one batch: nothing typed is lost, even on a crash
-      await this.saveMeta(session, [...this.store.putMessageOps(session.gid, msg), { type: 'put', key: keys.outbox(session.gid, seq), value: json({ seq, messageId: msg.messageId }) }])
-      session.outboxPending = true
-      return msg
-    })
+    // the queue's task does no I/O: receiving on this group does not wait for this send's write
+    const { msg, wire, receipts, written } = await session.run(async () => this.prepareText(session, groupId, text))
+    try {
+      await written
+    } catch (err) {
+      session.directInFlight.delete(msg.seq)
+      throw err
+    }
     this.emit('group:message', this.publicMessage(msg))
-    void this.flush(session)
+    if (wire != null) {
+      const publishing = this.publishDirect(session, msg, wire, receipts)
+      this.directSends.add(publishing)
+      void publishing.finally(() => this.directSends.delete(publishing))
+    } else {
+      void this.flush(session)
+    }
     return { messageId: msg.messageId }
+  }
+
+  /**
+   * A new text's seq, and its encryption when nothing waits in the outbox and someone carries the topic. Message,
+   * outbox entry, seq counter and (when encrypted) chain position go in one batch that `written` commits before
+   * anything is published: nothing typed is lost on a crash, and a ratchet step is never used twice.
+   */
+  private prepareText (session: GroupSession, groupId: string, text: string): { msg: StoredMessage, wire?: Uint8Array, receipts: Inner['receipts'], written: Promise<void> } {
+    const seq = session.meta.mySeq + 1
+    session.meta = { ...session.meta, mySeq: seq }
+    const msg: StoredMessage = { messageId: messageIdFor(session.groupId, this.identity.publicKey, seq), groupId, from: this.myPeerId, kind: 'text', text, timestamp: this.components.now(), status: 'pending', seq }
+    const ops: BatchOp[] = [
+      ...this.store.putMessageOps(session.gid, msg),
+      { type: 'put', key: keys.outbox(session.gid, seq), value: json({ seq, messageId: msg.messageId }) },
+      { type: 'put', key: keys.meta(session.gid), value: json(session.meta) }
+    ]
+    let wire: Uint8Array | undefined
+    let receipts: Inner['receipts'] = []
+    const chain = session.myChain
+    if (this.started && !session.outboxPending && !session.flushing && chain != null && equals(chain.epoch, session.state.head) &&
+      this.components.pubsub.getSubscribers(session.topic).length > 0) {
+      receipts = piggyback(session, text, Date.now())
+      const encrypted = encryptGroupMessage(this.identity, chain, { seq: BigInt(seq), timestamp: BigInt(msg.timestamp), kind: Inner.Kind.TEXT, text, receipts, padding: new Uint8Array(0) })
+      session.myChain = encrypted.chain
+      wire = encrypted.wire
+      ops.push(this.myChainOp(session), ...this.wireOps(session, wire, this.hashOf(wire)))
+      session.directInFlight.add(seq)
+    } else {
+      session.outboxPending = true
+    }
+    return { msg, wire, receipts, written: this.writes.batch(ops, { urgent: wire != null }) }
+  }
+
+  /** publish a text send() encrypted; on success it leaves the outbox, else the outbox sends it again later */
+  private async publishDirect (session: GroupSession, msg: StoredMessage, wire: Uint8Array, receipts: Inner['receipts']): Promise<void> {
+    try {
+      const recipients = await this.publishWire(session, wire)
+      if (recipients === 0) {
+        this.receiptsNotSent(session, receipts)
+        session.outboxPending = true
+        return
+      }
+      const ops: BatchOp[] = [{ type: 'del', key: keys.outbox(session.gid, msg.seq) }]
+      // receipts may have come back while publishing: delivered is never taken back to sent
+      const status: MessageStatus = msg.seq <= session.deliveredUpTo ? 'delivered' : 'sent'
+      if (!session.tombstones.has(msg.messageId)) ops.push(...this.store.putMessageOps(session.gid, { ...msg, status }))
+      this.writes.queue(ops)
+      if (status === 'sent' && !session.tombstones.has(msg.messageId)) this.emit('group:message-status', { groupId: session.gid, messageId: msg.messageId, status })
+    } catch (err) {
+      this.log('group %s: sending %s failed, it stays in the outbox: %s', session.gid, msg.messageId, (err as Error).message)
+      session.outboxPending = true
+    } finally {
+      session.directInFlight.delete(msg.seq)
+    }
   }
 
   /** publish what waits in the outbox, oldest first, while someone carries the topic */
@@ -646,8 +736,14 @@ class DefaultGroupsService implements GroupsService {
   /** one pass over the outbox; returns whether anything is left in it */
   private async flushOnce (session: GroupSession): Promise<boolean> {
     if (session.myChain == null || !equals(session.myChain.epoch, session.state.head)) await this.rotate(session)
+    let left = false
     for await (const [key, value] of this.store.entries(keys.outboxRange(session.gid))) {
       const { seq, messageId, payload } = JSON.parse(new TextDecoder().decode(value)) as { seq: number, messageId: string, payload?: string }
+      if (session.directInFlight.has(seq)) {
+        // send() is publishing it: look again once that is over (it may have reached no one)
+        left = true
+        continue
+      }
       const orderKey = await this.store.getString(keys.messageIndex(session.gid, messageId))
       const msg = orderKey == null ? undefined : await this.store.getJson<StoredMessage>(orderKey)
       // a deleted text is not sent; a payload with nothing to show has no stored message at all
@@ -656,7 +752,7 @@ class DefaultGroupsService implements GroupsService {
         continue
       }
       const inner: Inner = payload == null
-        ? { seq: BigInt(seq), timestamp: BigInt(msg?.timestamp ?? 0), kind: Inner.Kind.TEXT, text: msg?.text ?? '', receipts: [], padding: new Uint8Array(0) }
+        ? { seq: BigInt(seq), timestamp: BigInt(msg?.timestamp ?? 0), kind: Inner.Kind.TEXT, text: msg?.text ?? '', receipts: piggyback(session, msg?.text ?? '', Date.now()), padding: new Uint8Array(0) }
         : { seq: BigInt(seq), timestamp: BigInt(msg?.timestamp ?? this.components.now()), kind: Inner.Kind.COMMUNITY, text: '', receipts: [], padding: new Uint8Array(0), payload: new Uint8Array(Buffer.from(payload, 'base64')) }
       const recipients = await this.sendInner(session, inner)
       if (recipients === 0) return true
@@ -668,17 +764,22 @@ class DefaultGroupsService implements GroupsService {
       await this.store.db.batch([{ type: 'del', key }, { type: 'put', key: orderKey as string, value: json(sent) }])
       if (msg.status !== sent.status) this.emit('group:message-status', { groupId: session.gid, messageId, status: sent.status as MessageStatus })
     }
-    return false
+    return left
   }
 
   /** encrypt with this node's chain (persisting the ratchet before anything leaves) and publish */
   private async sendInner (session: GroupSession, inner: Inner): Promise<number> {
     const chain = session.myChain
-    if (chain == null) return 0
+    if (chain == null) {
+      this.receiptsNotSent(session, inner.receipts)
+      return 0
+    }
     const { wire, chain: next } = encryptGroupMessage(this.identity, chain, inner)
     session.myChain = next
-    await this.saveMyChain(session)
-    return this.publish(session, wire)
+    await this.writes.batch([this.myChainOp(session), ...this.wireOps(session, wire, this.hashOf(wire))], { urgent: true })
+    const recipients = await this.publishWire(session, wire)
+    if (recipients === 0) this.receiptsNotSent(session, inner.receipts)
+    return recipients
   }
 
   async messages (groupId: string, options?: AbortOptions & { limit?: number }): Promise<GroupMessage[]> {
@@ -947,13 +1048,18 @@ class DefaultGroupsService implements GroupsService {
 
   private async saveMyChain (session: GroupSession): Promise<void> {
     if (session.myChain == null || session.myInitialChainKey == null) return
+    await this.writes.batch([this.myChainOp(session)])
+  }
+
+  /** this node's chain position as it is now (a later op for the same key replaces it, in order) */
+  private myChainOp (session: GroupSession): BatchOp {
     const record: MyChainRecord & { ownKeyIds: string[] } = {
-      chain: serializeChain(session.myChain),
-      initialChainKey: toHex(session.myInitialChainKey),
+      chain: serializeChain(session.myChain as NonNullable<GroupSession['myChain']>),
+      initialChainKey: toHex(session.myInitialChainKey as Uint8Array),
       acked: [...session.acked],
       ownKeyIds: [...session.ownKeyIds].slice(-64)
     }
-    await this.store.db.put(keys.myChain(session.gid), json(record))
+    return { type: 'put', key: keys.myChain(session.gid), value: json(record) }
   }
 
   /** seal the sender key to these members; retried with backoff until each acknowledges */
@@ -1005,13 +1111,15 @@ class DefaultGroupsService implements GroupsService {
 
   // ---------------------------------------------------------------- receiving
 
-  /** everything that arrives for a group, from gossip or from history, goes through here */
+  /**
+   * Everything that arrives for a group, from gossip or from history, goes through here. A gossiped text is decided
+   * in memory (seen set, signature, membership, chain, seq window) and its writes are queued, not waited for: the
+   * verdict gates forwarding to the next hop. The disk's seen markers are read for history and control messages,
+   * and for a cipher memory cannot place (an unknown key, a used ratchet step: a replay after a restart).
+   */
   private async processWire (session: GroupSession, data: Uint8Array, origin: Origin): Promise<TopicValidatorResult> {
     const hash = this.hashOf(data)
-    if (this.seen.has(hash) || await this.store.has(keys.wireSeen(session.gid, hash))) {
-      this.remember(hash)
-      return TopicValidatorResult.Ignore
-    }
+    if (this.seen.has(hash)) return TopicValidatorResult.Ignore
     let decoded
     try {
       decoded = decodeGroupWire(data)
@@ -1019,12 +1127,13 @@ class DefaultGroupsService implements GroupsService {
       this.log('group %s: rejected %s message: %s', session.gid, origin, (err as Error).message)
       return TopicValidatorResult.Reject
     }
+    if ((origin === 'history' || decoded.kind === 'sealed') && await this.seenOnDisk(session, hash)) return TopicValidatorResult.Ignore
     const result = decoded.kind === 'cipher'
       ? await this.onCipher(session, decoded, data, hash, origin)
       : await this.onSealed(session, decoded)
     if (result === TopicValidatorResult.Accept) {
       session.meta = { ...session.meta, lastSeenAt: Math.max(session.meta.lastSeenAt, this.components.now()) }
-      await this.storeWire(session, data, hash)
+      this.writes.queue(this.wireOps(session, data, hash))
     }
     return result
   }
@@ -1039,14 +1148,16 @@ class DefaultGroupsService implements GroupsService {
       // epoch our log knows, or anyone could make every member ask the whole group for keys that do not exist
       // (a member that is behind on the log learns it from the sender keys' retries, which carry the log's tail)
       if (!session.epochs.has(toHex(cipher.body.epoch))) return TopicValidatorResult.Ignore
-      await this.store.db.put(keys.pending(session.gid, keyId, hash), data)
+      if (origin === 'gossip' && await this.seenOnDisk(session, hash)) return TopicValidatorResult.Ignore
+      this.writes.queue([{ type: 'put', key: keys.pending(session.gid, keyId, hash), value: data }])
       this.noteMissingKey(session, cipher.body.epoch)
       return TopicValidatorResult.Accept
     }
-    return this.decryptAndStore(session, chain, cipher, origin)
+    return this.decryptAndStore(session, chain, cipher, origin, hash)
   }
 
-  private async decryptAndStore (session: GroupSession, chain: import('@kith/protocol').ReceivingChain, cipher: DecodedCipher, origin: Origin): Promise<TopicValidatorResult> {
+  /** `also`: ops that go in the same batch as this message's (a pending copy's removal) */
+  private async decryptAndStore (session: GroupSession, chain: import('@kith/protocol').ReceivingChain, cipher: DecodedCipher, origin: Origin, hash?: string, also: BatchOp[] = []): Promise<TopicValidatorResult> {
     const senderHex = toHex(chain.sender)
     if (!verifyCipherSignature(this.verifier, chain.sender, cipher) || !equals(chain.epoch, cipher.body.epoch)) {
       this.log('group %s: rejected message with a forged signature', session.gid)
@@ -1060,26 +1171,27 @@ class DefaultGroupsService implements GroupsService {
     try {
       result = decryptGroupMessage(chain, cipher.body)
     } catch (err) {
-      if (errorName(err) === 'ReplayedMessageError' && origin === 'history') return TopicValidatorResult.Ignore
+      // the same bytes again (after a restart emptied the seen set) are a duplicate; anything else re-using a step is a replay
+      if (errorName(err) === 'ReplayedMessageError' && (origin === 'history' || (hash != null && await this.seenOnDisk(session, hash)))) return TopicValidatorResult.Ignore
       this.log('group %s: rejected message: %s', session.gid, (err as Error).message)
       return TopicValidatorResult.Reject
     }
     const { inner } = result
     session.chains.set(toHex(chain.senderKeyId), result.chain)
     const g = session.gid
-    const ops: BatchOp[] = [{ type: 'put', key: keys.chain(g, toHex(chain.senderKeyId)), value: str(serializeChain(result.chain)) }]
+    const ops: BatchOp[] = [...also, { type: 'put', key: keys.chain(g, toHex(chain.senderKeyId)), value: str(serializeChain(result.chain)) }]
     let stored: StoredMessage | undefined
     if (inner.kind === Inner.Kind.TEXT || inner.kind === Inner.Kind.COMMUNITY) {
       const seq = Number(inner.seq)
       const window = session.windows.get(senderHex) ?? { contiguous: 0, above: [] }
       if (seq <= window.contiguous || window.above.includes(seq)) {
-        await this.store.db.batch(ops)
+        this.writes.queue(ops)
         return TopicValidatorResult.Ignore
       }
       let display: AnnouncementDisplay | undefined
       if (inner.kind === Inner.Kind.TEXT && session.state.announceOnly && session.state.members.get(senderHex)?.role !== 'admin') {
         this.log('group %s: rejected a text from a non-admin in an announcement group', session.gid)
-        await this.store.db.batch(ops)
+        this.writes.queue(ops)
         return TopicValidatorResult.Reject
       }
       if (inner.kind === Inner.Kind.COMMUNITY) {
@@ -1088,7 +1200,7 @@ class DefaultGroupsService implements GroupsService {
           : await this.hooks.onPayload({ groupId: g, sender: chain.sender, payload: inner.payload ?? new Uint8Array(0), timestamp: Number(inner.timestamp) })
         if (verdict.verdict === 'reject') {
           this.log('group %s: rejected a community message: %s', session.gid, verdict.why)
-          await this.store.db.batch(ops)
+          this.writes.queue(ops)
           return TopicValidatorResult.Reject
         }
         if (verdict.verdict === 'ignore') this.log('group %s: community message not shown: %s', session.gid, verdict.why)
@@ -1101,26 +1213,29 @@ class DefaultGroupsService implements GroupsService {
       session.windows.set(senderHex, next)
       ops.push({ type: 'put', key: keys.seqWindow(g, senderHex), value: json(next) })
       const messageId = messageIdFor(session.groupId, chain.sender, seq)
-      if ((inner.kind === Inner.Kind.TEXT || display != null) && !(await this.store.has(keys.tombstone(g, messageId)))) {
+      if ((inner.kind === Inner.Kind.TEXT || display != null) && !session.tombstones.has(messageId)) {
         stored = { messageId, groupId: g, from: this.peerIdOf(senderHex), kind: 'text', text: inner.text, timestamp: Number(inner.timestamp), seq, ...display }
         ops.push(...this.store.putMessageOps(g, stored))
       }
       if (next.above.length > 0) this.scheduleGapFetch(session)
       session.receiptDue.add(senderHex)
       this.scheduleReceipt(session)
-    } else if (inner.kind === Inner.Kind.RECEIPT) {
-      for (const mark of inner.receipts) {
-        if (!equals(mark.sender, this.identity.publicKey)) continue
-        const seq = Number(mark.seq)
-        if (seq > (session.deliveredTo.get(senderHex) ?? 0)) {
-          session.deliveredTo.set(senderHex, seq)
-          ops.push({ type: 'put', key: keys.deliveredTo(g, senderHex), value: str(String(seq)) })
-        }
+    }
+    // receipts come in RECEIPT messages and ride on texts
+    let confirmed = false
+    for (const mark of inner.receipts) {
+      if (!equals(mark.sender, this.identity.publicKey)) continue
+      const seq = Number(mark.seq)
+      if (seq > (session.deliveredTo.get(senderHex) ?? 0)) {
+        session.deliveredTo.set(senderHex, seq)
+        ops.push({ type: 'put', key: keys.deliveredTo(g, senderHex), value: str(String(seq)) })
+        confirmed = true
       }
     }
-    await this.store.db.batch(ops)
+    this.writes.queue(ops)
     if (stored != null) this.emit('group:message', this.publicMessage(stored))
-    if (inner.kind === Inner.Kind.RECEIPT) await this.updateDelivered(session)
+    // not waited for: it reads the messages it marks; each call takes the seqs above the last one's, so calls may overlap
+    if (confirmed) this.updateDelivered(session).catch(err => { this.log('group %s: delivered status not saved: %s', session.gid, (err as Error).message) })
     return TopicValidatorResult.Accept
   }
 
@@ -1141,19 +1256,34 @@ class DefaultGroupsService implements GroupsService {
     }
   }
 
-  private scheduleReceipt (session: GroupSession): void {
+  /**
+   * A RECEIPT message of its own only when this node's texts have carried no receipts for receiptDelay (it sends
+   * none, or only texts too long to carry any): otherwise they ride on its texts (receipts.ts).
+   */
+  private scheduleReceipt (session: GroupSession, delay = this.receiptDelay): void {
     if (session.receiptTimer != null) return
     session.receiptTimer = setTimeout(() => {
       session.receiptTimer = undefined
-      if (!this.started) return
+      if (!this.started || session.receiptDue.size === 0) return
+      const carried = Date.now() - session.receiptsSentAt
+      if (carried < this.receiptDelay) {
+        this.scheduleReceipt(session, this.receiptDelay - carried)
+        return
+      }
       void session.run(async () => {
-        const receipts = [...session.receiptDue].map(s => ({ sender: fromHex(s), seq: BigInt(session.windows.get(s)?.contiguous ?? 0) }))
-        session.receiptDue.clear()
+        const receipts = takeDue(session, Date.now())
         if (receipts.length === 0 || session.meta.left) return
         await this.sendInner(session, { seq: 0n, timestamp: BigInt(this.components.now()), kind: Inner.Kind.RECEIPT, text: '', receipts, padding: new Uint8Array(0) })
       }).catch(err => { this.log('group %s: receipt failed: %s', session.gid, (err as Error).message) })
-    }, this.receiptDelay)
+    }, delay)
     session.receiptTimer.unref?.()
+  }
+
+  /** receipts that went out on a message nobody got are due again */
+  private receiptsNotSent (session: GroupSession, receipts: Inner['receipts']): void {
+    if (receipts.length === 0) return
+    dueAgain(session, receipts)
+    this.scheduleReceipt(session)
   }
 
   private scheduleAcks (session: GroupSession): void {
@@ -1168,7 +1298,7 @@ class DefaultGroupsService implements GroupsService {
         const acks = new Map(due)
         await this.publish(session, sealControl(this.identity, session.groupId, this.recipients([...acks.keys()]), (r) => ({ keyAck: acks.get(toHex(r)) }), this.components.now()))
       }).catch(err => { this.log('group %s: acks failed: %s', session.gid, (err as Error).message) })
-    }, this.receiptDelay / 2)
+    }, ACK_DELAY_MS)
     session.ackTimer.unref?.()
   }
 
@@ -1223,7 +1353,8 @@ class DefaultGroupsService implements GroupsService {
     if (control.keyAck != null && session.myChain != null && equals(control.keyAck.senderKeyId, session.myChain.senderKeyId)) {
       session.acked.add(sender)
       session.keyRetries.delete(sender)
-      await this.saveMyChain(session)
+      // not waited for: an ack lost in a crash only means the key is sent again
+      this.writes.queue([this.myChainOp(session)])
     }
     if (control.keyRequest != null && session.myChain != null && equals(control.keyRequest.epoch, session.myChain.epoch)) {
       session.acked.delete(sender)
@@ -1242,7 +1373,7 @@ class DefaultGroupsService implements GroupsService {
     if (!session.chains.has(keyId)) {
       const chain = { epoch: key.epoch, senderKeyId: key.senderKeyId, chainKey: key.chainKey, iteration: key.iteration, sender, skipped: new Map() }
       session.chains.set(keyId, chain)
-      await this.store.db.put(keys.chain(session.gid, keyId), str(serializeChain(chain)))
+      this.writes.queue([{ type: 'put', key: keys.chain(session.gid, keyId), value: str(serializeChain(chain)) }])
       session.keyRequest?.epochs.delete(toHex(key.epoch))
     }
     // acknowledged every time (the ack may have been lost, and the sender keeps resending until it hears one), in
@@ -1252,9 +1383,11 @@ class DefaultGroupsService implements GroupsService {
     this.scheduleAcks(session)
     const chain = session.chains.get(keyId)
     for await (const [pendingKey, data] of this.store.entries(keys.pendingRange(session.gid, keyId))) {
-      await this.store.db.del(pendingKey)
+      const removal: BatchOp = { type: 'del', key: pendingKey }
       const decoded = decodeGroupWire(data)
-      if (decoded.kind === 'cipher' && chain != null) await this.decryptAndStore(session, session.chains.get(keyId) ?? chain, decoded, 'history')
+      const verdict = decoded.kind === 'cipher' && chain != null ? await this.decryptAndStore(session, session.chains.get(keyId) ?? chain, decoded, 'history', undefined, [removal]) : undefined
+      // some verdicts other than Accept return before the message's ops (with the removal) are queued
+      if (verdict !== TopicValidatorResult.Accept) this.writes.queue([removal])
     }
   }
 
