@@ -16,7 +16,7 @@ export interface PruneResult {
 }
 
 /** the keys of a range, without reading values (abstract-level's `values: false`, which AppDb passes through) */
-async function * keysOf (db: AppDb, range: { gte: string, lt: string }): AsyncGenerator<string> {
+export async function * keysOf (db: AppDb, range: { gte: string, lt: string }): AsyncGenerator<string> {
   const it = db.iterator({ ...range, values: false } as Parameters<AppDb['iterator']>[0])
   try {
     for await (const [key] of it) yield key

@@ -6,22 +6,26 @@ import { CID } from 'multiformats/cid'
 import { sha256 as sha256Hasher } from 'multiformats/hashes/sha2'
 import * as raw from 'multiformats/codecs/raw'
 import {
-  applyPostEdits, channelIdFromString, channelIdToString, channelTopic, checkMediaForKind, ChannelPost, ChannelPostKind,
-  compareChannelMeta, decodeChannelWire, decodeHistoryPage, decodeStoreRequest,
-  encodeChannelWire, fromHex, generateIdentity, identityFromSeed, isMediaKind, MAX_HISTORY_PAGE_BYTES, MAX_MEDIA_BYTES,
-  MAX_WIRE_BYTES, publicKeyFromPeerId, RETENTION_MS, signChannelMeta, signChannelPost, signChannelPostEdit,
-  signChannelReaction, signChannelVote, SignatureVerifier, StoreResponse, tallyReactions,
-  tallyVotes, toHex, utf8, verifyChannelMeta, verifyChannelPost, verifyChannelPostEdit, verifyChannelReaction,
-  verifyChannelVote, HistoryRequest, channelPostId, peerIdFromPublicKey, Signed as SignedCodec, ChannelReaction as ReactionCodec,
-  ChannelVote as VoteCodec, type ChannelWireKind, type Identity, type VerifiedChannelMeta, type VerifiedChannelPost
+  channelIdFromString, channelIdToString, channelTopic, checkMediaForKind, compareChannelMeta, decodeChannelWire,
+  decodeHistoryPage, decodeStoreRequest, encodeChannelWire, fromHex, generateIdentity, identityFromSeed, isMediaKind,
+  MAX_HISTORY_PAGE_BYTES, MAX_MEDIA_BYTES, MAX_WIRE_BYTES, publicKeyFromPeerId, RETENTION_MS, signChannelMeta,
+  signChannelPost, signChannelPostEdit, signChannelReaction, signChannelVote, SignatureVerifier, StoreResponse, toHex,
+  utf8, verifyChannelMeta, verifyChannelPost, verifyChannelPostEdit, verifyChannelReaction, verifyChannelVote,
+  HistoryRequest, channelPostId, peerIdFromPublicKey, Signed as SignedCodec, ChannelPostEdit as EditCodec,
+  ChannelReaction as ReactionCodec, ChannelVote as VoteCodec, type ChannelWireKind, type Identity,
+  type VerifiedChannelMeta, type VerifiedChannelPost
 } from '@kith/protocol'
 import { InvalidArgumentError, MessageTooLargeError, NotAnAdminError } from '../errors.js'
 import { HISTORY_PROTOCOL, type HistoryPageResult, type HistoryServer } from '../history-server.js'
 import { requestFrames, serveFrames } from '../stream-rpc.js'
 import { pushStore, pushTo, registerTopics, RELAY_REGISTER_PROTOCOL, STORE_PROTOCOL } from './store-push.js'
 import { scoreTopic } from '../topic-score.js'
-import { GroupStore, json, type AppDb, type BatchOp } from '../groups/group-store.js'
+import { GroupStore, json, type AppDb } from '../groups/group-store.js'
 import { channelKeys as keys } from './channel-store.js'
+import { ChannelTx } from './channel-tx.js'
+import { channelHistoryPage } from './history-pages.js'
+import { KIND_OF, postViews, type ChannelPostView, type PostKindName } from './post-views.js'
+import { storedEdit, storedPost, storedReaction, storedVote } from './stored-records.js'
 import { pruneExpired } from './channel-prune.js'
 import { nameFlags, type NameFlags } from './name-flags.js'
 import { ChannelDirectory, type ChannelSearchResult, type DhtPut } from './directory.js'
@@ -30,25 +34,7 @@ import type { AbortOptions, ComponentLogger, Connection, Libp2p, Logger, PeerId,
 import type { KithNodeEvents } from '../types.js'
 
 export { STORE_PROTOCOL, pushStore } from './store-push.js'
-
-export type PostKindName = 'text' | 'photo' | 'video' | 'sticker' | 'poll'
-const KIND_NAMES: Record<string, PostKindName> = { TEXT: 'text', PHOTO: 'photo', VIDEO: 'video', STICKER: 'sticker', POLL: 'poll' }
-const KIND_OF: Record<PostKindName, ChannelPostKind> = { text: ChannelPostKind.TEXT, photo: ChannelPostKind.PHOTO, video: ChannelPostKind.VIDEO, sticker: ChannelPostKind.STICKER, poll: ChannelPostKind.POLL }
-
-export interface ChannelPostView {
-  postId: string
-  channelId: string
-  seq: number
-  kind: PostKindName
-  text: string
-  author: string
-  media: { cid: string, mime: string, size: number, available: boolean } | null
-  poll: { question: string, options: Array<{ text: string, votes: number }>, multiple: boolean, myVote: number[] } | null
-  reactions: Record<string, number>
-  myReaction: string | null
-  edited: boolean
-  timestamp: number
-}
+export type { ChannelPostView, PostKindName } from './post-views.js'
 
 export interface ChannelInfo extends NameFlags {
   channelId: string
@@ -169,6 +155,8 @@ class DefaultChannelsService implements ChannelsService {
   private readonly mediaTimeout: number
   private timers: Array<ReturnType<typeof setInterval>> = []
   private started = false
+  private mediaRunning = 0
+  private readonly mediaWaiting: Array<() => void> = []
 
   constructor (private readonly components: ChannelsComponents, private readonly init: ChannelsInit = {}) {
     this.log = components.logger.forComponent('kith:channels')
@@ -333,8 +321,47 @@ class DefaultChannelsService implements ChannelsService {
 
   // ---------------------------------------------------------------- receiving
 
-  /** every record for a channel, from gossip, history or a push, goes through here */
+  /** every record for a channel, from gossip, history or a push, goes through here (or processPage) */
   private async process (channel: ChannelState, data: Uint8Array): Promise<TopicValidatorResult> {
+    const tx = new ChannelTx(this.store.db)
+    const result = await this.processIn(channel, data, tx)
+    await tx.commit()
+    return result
+  }
+
+  /**
+   * The records of a history page or store push, in order, written in one batch; the result of each. Run inside
+   * the channel's queue, like process.
+   */
+  private async processPage (channel: ChannelState, messages: Uint8Array[]): Promise<TopicValidatorResult[]> {
+    const tx = new ChannelTx(this.store.db)
+    await tx.prefetch(messages.flatMap(m => this.keysRead(channel.id, m)))
+    const results: TopicValidatorResult[] = []
+    for (const message of messages) results.push(await this.processIn(channel, message, tx))
+    await tx.commit()
+    return results
+  }
+
+  /** the keys apply will read for a record, to read them all at once (none for what does not decode) */
+  private keysRead (c: string, data: Uint8Array): string[] {
+    try {
+      const { kind, bytes } = decodeChannelWire(data)
+      if (kind === 'post') return [keys.postIndex(c, channelPostId(bytes))]
+      const body = SignedCodec.decode(bytes).body
+      if (kind === 'edit') return [keys.edit(c, EditCodec.decode(body).postId)]
+      if (kind === 'reaction') {
+        const r = ReactionCodec.decode(body)
+        return [keys.reaction(c, r.postId, toHex(r.follower))]
+      }
+      if (kind === 'vote') {
+        const v = VoteCodec.decode(body)
+        return [keys.vote(c, v.postId, toHex(v.follower)), keys.postIndex(c, v.postId)]
+      }
+    } catch {}
+    return []
+  }
+
+  private async processIn (channel: ChannelState, data: Uint8Array, tx: ChannelTx): Promise<TopicValidatorResult> {
     let decoded
     try {
       decoded = decodeChannelWire(data)
@@ -343,7 +370,7 @@ class DefaultChannelsService implements ChannelsService {
       return TopicValidatorResult.Reject
     }
     try {
-      return await this.apply(channel, decoded.kind, decoded.bytes)
+      return await this.apply(channel, decoded.kind, decoded.bytes, tx)
     } catch (err) {
       const name = (err as Error).name
       if (['ChannelRecordRejectedError', 'InvalidSignatureError', 'MalformedMessageError'].includes(name)) {
@@ -354,65 +381,72 @@ class DefaultChannelsService implements ChannelsService {
     }
   }
 
-  private async apply (channel: ChannelState, kind: ChannelWireKind, bytes: Uint8Array): Promise<TopicValidatorResult> {
+  private async apply (channel: ChannelState, kind: ChannelWireKind, bytes: Uint8Array, tx: ChannelTx): Promise<TopicValidatorResult> {
     const now = this.components.now()
     const c = channel.id
     if (kind === 'meta') {
       const meta = verifyChannelMeta(bytes, this.verifier, channel.channelId)
       if (channel.meta != null && compareChannelMeta(meta, channel.meta) <= 0) return TopicValidatorResult.Ignore
       channel.meta = meta
-      await this.store.db.put(keys.meta(c), bytes)
-      this.emit('channel:updated', { channelId: c })
+      tx.forget()
+      tx.put(keys.meta(c), bytes)
+      tx.afterCommit(() => { this.emit('channel:updated', { channelId: c }) })
       return TopicValidatorResult.Accept
     }
     const meta = channel.meta
     if (meta == null) return TopicValidatorResult.Ignore
     if (kind === 'post') {
+      // the id is the hash of the Signed bytes: a post held under it is these very bytes, verified when stored
+      if (await tx.get(keys.postIndex(c, channelPostId(bytes))) != null) return TopicValidatorResult.Ignore
       const post = verifyChannelPost(meta, bytes, this.verifier, now)
-      if (await this.store.has(keys.postIndex(c, post.postId))) return TopicValidatorResult.Ignore
       const postKey = keys.post(c, post.timestamp, post.postId)
-      const ops: BatchOp[] = [
-        { type: 'put', key: postKey, value: bytes },
-        { type: 'put', key: keys.postIndex(c, post.postId), value: utf8(postKey) },
-        { type: 'put', key: keys.channelOfPost(post.postId), value: utf8(c) },
-        { type: 'put', key: keys.expiry(post.timestamp, c, post.postId), value: new Uint8Array(0) }
-      ]
-      if (post.media != null) ops.push({ type: 'put', key: keys.mediaRef(post.media.cid, post.postId), value: new Uint8Array(0) })
+      tx.put(postKey, bytes)
+      tx.put(keys.postIndex(c, post.postId), utf8(postKey))
+      tx.put(keys.channelOfPost(post.postId), utf8(c))
+      tx.put(keys.expiry(post.timestamp, c, post.postId), new Uint8Array(0))
+      if (post.media != null) tx.put(keys.mediaRef(post.media.cid, post.postId), new Uint8Array(0))
       // an author's seq continues from the highest seen, so a key used on another machine (kith publish) goes on
       const seqKey = keys.seq(c, toHex(post.author))
-      if (Number(await this.store.getString(seqKey) ?? '0') < Number(post.seq)) ops.push({ type: 'put', key: seqKey, value: utf8(String(post.seq)) })
-      await this.store.db.batch(ops)
-      if (post.media != null) void this.fetchMedia(post)
-      this.emit('channel:post', { channelId: c, postId: post.postId })
+      const seq = await tx.get(seqKey)
+      if (Number(seq == null ? '0' : new TextDecoder().decode(seq)) < Number(post.seq)) tx.put(seqKey, utf8(String(post.seq)))
+      tx.afterCommit(() => {
+        if (post.media != null) void this.fetchMedia(post)
+        this.emit('channel:post', { channelId: c, postId: post.postId })
+      })
       return TopicValidatorResult.Accept
     }
     if (kind === 'edit') {
       const edit = verifyChannelPostEdit(meta, bytes, this.verifier, now)
-      const existing = await this.store.db.get(keys.edit(c, edit.postId))
-      if (existing != null) {
-        const previous = verifyChannelPostEdit(meta, existing, this.verifier, Number(edit.timestamp))
-        if (previous.deleted || previous.timestamp >= edit.timestamp) return TopicValidatorResult.Ignore
-      }
-      await this.store.db.put(keys.edit(c, edit.postId), bytes)
+      const existing = await tx.get(keys.edit(c, edit.postId))
+      const previous = existing == null ? undefined : storedEdit(meta, existing)
+      if (previous != null && (previous.deleted || previous.timestamp >= edit.timestamp)) return TopicValidatorResult.Ignore
+      tx.put(keys.edit(c, edit.postId), bytes)
       return TopicValidatorResult.Accept
     }
     if (kind === 'reaction') {
       const reaction = verifyChannelReaction(channel.channelId, bytes, this.verifier, now)
       const key = keys.reaction(c, reaction.postId, toHex(reaction.follower))
-      const held = (b: Uint8Array): { timestamp: bigint, emoji: string } => verifyChannelReaction(channel.channelId, b, this.verifier, Number(reaction.timestamp))
-      if (!await this.newer(key, reaction, held, (a, b) => compareText(a.emoji, b.emoji))) return TopicValidatorResult.Ignore
-      await this.store.db.put(key, bytes)
+      if (!await this.newer(tx, key, reaction, storedReaction, (a, b) => compareText(a.emoji, b.emoji))) return TopicValidatorResult.Ignore
+      tx.put(key, bytes)
       return TopicValidatorResult.Accept
     }
     // a vote: checked against its poll
-    const poll = await this.loadPost(c, decodeVotePostId(bytes))
+    const pollId = decodeVotePostId(bytes)
+    const poll = await tx.memo(`poll/${pollId}`, async () => await this.loadPost(c, pollId, tx))
     if (poll == null) return TopicValidatorResult.Ignore
     const vote = verifyChannelVote(poll, bytes, this.verifier, now)
     const key = keys.vote(c, vote.postId, toHex(vote.follower))
-    const held = (b: Uint8Array): { timestamp: bigint, options: readonly number[] } => verifyChannelVote(poll, b, this.verifier, Number(vote.timestamp))
-    if (!await this.newer(key, vote, held, (a, b) => compareBallots(a.options, b.options))) return TopicValidatorResult.Ignore
-    await this.store.db.put(key, bytes)
+    if (!await this.newer(tx, key, vote, storedVote, (a, b) => compareBallots(a.options, b.options))) return TopicValidatorResult.Ignore
+    tx.put(key, bytes)
     return TopicValidatorResult.Accept
+  }
+
+  /** one record from this node (create, post, edit, a looked-up meta), written at once; throws when refused */
+  private async applyOne (channel: ChannelState, kind: ChannelWireKind, bytes: Uint8Array): Promise<TopicValidatorResult> {
+    const tx = new ChannelTx(this.store.db)
+    const result = await this.apply(channel, kind, bytes, tx)
+    await tx.commit()
+    return result
   }
 
   /**
@@ -420,36 +454,42 @@ class DefaultChannelsService implements ChannelsService {
    * content (`tie` < 0), as channel-tally.ts settles it, so every node keeps the same record whatever the order
    * of arrival.
    */
-  private async newer<T extends { timestamp: bigint }> (key: string, record: T, decode: (bytes: Uint8Array) => T, tie: (a: T, b: T) => number): Promise<boolean> {
-    const existing = await this.store.db.get(key)
-    if (existing == null) return true
-    let held: T
-    try {
-      held = decode(existing)
-    } catch {
-      return true
-    }
+  private async newer<T extends { timestamp: bigint }> (tx: ChannelTx, key: string, record: T, decode: (bytes: Uint8Array) => T | undefined, tie: (a: T, b: T) => number): Promise<boolean> {
+    const existing = await tx.get(key)
+    const held = existing == null ? undefined : decode(existing)
+    if (held == null) return true
     if (held.timestamp !== record.timestamp) return held.timestamp < record.timestamp
     return tie(record, held) < 0
   }
 
-  private async loadPost (c: string, postId: string): Promise<VerifiedChannelPost | undefined> {
+  /** a stored post (verified when it was stored), while its author may still post under the channel's meta */
+  private async loadPost (c: string, postId: string, tx?: ChannelTx): Promise<VerifiedChannelPost | undefined> {
     const channel = this.channels.get(c)
     if (channel?.meta == null) return undefined
-    const postKey = await this.store.getString(keys.postIndex(c, postId))
-    const bytes = postKey == null ? undefined : await this.store.db.get(postKey)
-    if (bytes == null) return undefined
-    // stored posts were checked on arrival; re-checking the time here would refuse them once they age
-    const timestamp = Number(ChannelPost.decode(decodeSignedBody(bytes)).timestamp)
+    const get = async (key: string): Promise<Uint8Array | undefined> => await (tx != null ? tx.get(key) : this.store.db.get(key))
+    const postKey = await get(keys.postIndex(c, postId))
+    const bytes = postKey == null ? undefined : await get(new TextDecoder().decode(postKey))
+    return bytes == null ? undefined : storedPost(channel.meta, bytes, postId)
+  }
+
+  /**
+   * Fetch a post's media, MEDIA_FETCHES at a time: a catch-up starts one per photo of the month, and all at
+   * once they held up the history pages behind them (and would hold every file in memory at once).
+   */
+  private async fetchMedia (post: VerifiedChannelPost): Promise<void> {
+    if (this.mediaRunning < MEDIA_FETCHES) this.mediaRunning++
+    else await new Promise<void>(resolve => { this.mediaWaiting.push(resolve) }) // the slot is handed over
     try {
-      return verifyChannelPost(channel.meta, bytes, this.verifier, timestamp)
-    } catch {
-      return undefined
+      if (this.started) await this.fetchMediaNow(post)
+    } finally {
+      const next = this.mediaWaiting.shift()
+      if (next != null) next()
+      else this.mediaRunning--
     }
   }
 
   /** fetch a post's media from whoever holds it, check it by content, and keep it (pinned) */
-  private async fetchMedia (post: VerifiedChannelPost): Promise<void> {
+  private async fetchMediaNow (post: VerifiedChannelPost): Promise<void> {
     const media = post.media
     if (media == null || await this.store.has(keys.mediaOk(media.cid))) return
     try {
@@ -491,7 +531,7 @@ class DefaultChannelsService implements ChannelsService {
     const channel = this.channel(channelId)
     channel.ownerKey = key
     await this.store.db.put(keys.key(channelId), json({ seed: toHex(key.seed) }))
-    await this.run(channel, async () => this.apply(channel, 'meta', bytes))
+    await this.run(channel, async () => this.applyOne(channel, 'meta', bytes))
     this.subscribe(channel)
     await this.broadcast(channel, 'meta', bytes)
     void this.publishDirectory(channel)
@@ -504,7 +544,7 @@ class DefaultChannelsService implements ChannelsService {
     const meta = channel.meta
     const next = { name: meta.name, description: meta.description, category: meta.category, language: meta.language, avatar: meta.avatar, admins: meta.admins, ...change(meta) }
     const bytes = signChannelMeta(channel.ownerKey, { version: Number(meta.version) + 1, ...next, timestamp: this.components.now() })
-    await this.run(channel, async () => this.apply(channel, 'meta', bytes))
+    await this.run(channel, async () => this.applyOne(channel, 'meta', bytes))
     await this.broadcast(channel, 'meta', bytes)
     void this.publishDirectory(channel)
     return this.info(id)
@@ -557,7 +597,7 @@ class DefaultChannelsService implements ChannelsService {
     }
     if (channel.meta == null) {
       const meta = await this.directory.lookup(channel.channelId, options)
-      if (meta != null) await this.run(channel, async () => this.apply(channel, 'meta', meta.bytes))
+      if (meta != null) await this.run(channel, async () => this.applyOne(channel, 'meta', meta.bytes))
     }
     return this.info(channel.id)
   }
@@ -598,7 +638,7 @@ class DefaultChannelsService implements ChannelsService {
       throw new InvalidArgumentError((err as Error).message)
     }
     await this.store.db.put(seqKey, utf8(String(seq)))
-    const result = await this.run(channel, async () => this.apply(channel, 'post', bytes))
+    const result = await this.run(channel, async () => this.applyOne(channel, 'post', bytes))
     if (result !== TopicValidatorResult.Accept) throw new InvalidArgumentError('the post was refused')
     const acked = new Set<string>()
     let acks = await this.broadcast(channel, 'post', bytes, acked)
@@ -617,7 +657,7 @@ class DefaultChannelsService implements ChannelsService {
     const channel = this.known(c)
     const author = this.authorKey(channel)
     const bytes = signChannelPostEdit(author, { channelId: channel.channelId, postId, text: fields.text ?? '', deleted: fields.deleted ?? false, timestamp: this.components.now() })
-    await this.run(channel, async () => this.apply(channel, 'edit', bytes))
+    await this.run(channel, async () => this.applyOne(channel, 'edit', bytes))
     await this.broadcast(channel, 'edit', bytes)
   }
 
@@ -648,14 +688,15 @@ class DefaultChannelsService implements ChannelsService {
       channel.following = true
       await this.store.db.put(keys.follow(channel.id), json({ since: this.components.now(), readAt: 0 }))
     }
-    if (channel.meta == null) {
-      const meta = await this.directory.lookup(channel.channelId, options)
-      if (meta != null) await this.run(channel, async () => this.apply(channel, 'meta', meta.bytes))
-    }
     this.subscribe(channel)
-    // what was posted before we followed: from any peer in reach that carries the channel (followers, relays)
+    // what was posted before we followed: from any peer in reach that carries the channel (followers, relays).
+    // Their history starts with the meta; the DHT lookup (~1 s) runs beside it for a channel none of them
+    // carries, and is given up once a peer's history brought a meta.
     const peers = [...new Set([...this.relays, ...this.components.libp2p.getConnections().map(c => c.remotePeer.toString())])].slice(0, 8)
-    await Promise.all(peers.map(async peer => this.syncFrom(channel, peer).catch(err => { this.log('history of %s from %s: %s', channel.id, peer, (err as Error).message) })))
+    const lookup = channel.meta == null ? this.lookupMeta(channel, options) : undefined
+    await Promise.all(peers.map(async peer => this.syncFrom(channel, peer, lookup).catch(err => { this.log('history of %s from %s: %s', channel.id, peer, (err as Error).message) })))
+    if (channel.meta != null) lookup?.stop()
+    await lookup?.found
     void this.components.libp2p.contentRouting.provide(followCid(channel.id), { signal: AbortSignal.timeout(this.requestTimeout) }).catch(() => {})
     return this.info(channel.id)
   }
@@ -670,32 +711,66 @@ class DefaultChannelsService implements ChannelsService {
     }
   }
 
-  private async syncFrom (channel: ChannelState, peer: string): Promise<number> {
-    let cursor = ''
+  /** the channel's meta from the DHT, applied when found; `stop` gives up the lookup */
+  private lookupMeta (channel: ChannelState, options?: AbortOptions): MetaLookup {
+    const controller = new AbortController()
+    const signal = options?.signal != null ? AbortSignal.any([options.signal, controller.signal]) : controller.signal
+    const found = this.directory.lookup(channel.channelId, { signal }).then(async meta => {
+      if (meta != null) await this.run(channel, async () => this.applyOne(channel, 'meta', meta.bytes))
+    }).catch(err => { this.log('channel %s: meta from the DHT not applied: %s', channel.id, (err as Error).message) })
+    return { found, stop: () => { controller.abort() } }
+  }
+
+  /**
+   * Page through a peer's history of the channel, each page checked and written in one batch. Records that came
+   * before any meta of the channel wait for one: from a later page, or from `lookup`.
+   */
+  private async syncFrom (channel: ChannelState, peer: string, lookup?: MetaLookup): Promise<number> {
     let processed = 0
     const waiting: Uint8Array[] = []
+    const retryWaiting = async (): Promise<void> => {
+      if (channel.meta == null || waiting.length === 0) return
+      const again = waiting.splice(0)
+      await this.run(channel, async () => this.processPage(channel, again))
+    }
+    // the next page is asked for before this one is checked: the peer reads it while this node verifies
+    let next = this.historyFrom(channel, peer, '')
     for (let page = 0; page < 100; page++) {
-      const signal = AbortSignal.timeout(this.requestTimeout)
-      const stream = await this.components.libp2p.dialProtocol(peerIdFromString(peer), HISTORY_PROTOCOL, { signal, runOnLimitedConnection: true })
-      const request = HistoryRequest.encode({ topic: channel.topic, since: BigInt(Math.max(0, this.components.now() - RETENTION_MS)), cursor, limit: 500 })
-      const [frame] = await requestFrames(stream, request, { maxFrameBytes: MAX_HISTORY_PAGE_BYTES + MAX_WIRE_BYTES, maxFrames: 1 }, signal)
-      if (frame == null) break
-      const result = decodeHistoryPage(frame)
+      const result = await next
+      if (result == null) break
+      const more = result.cursor !== '' && result.messages.length > 0 && page < 99
+      if (more) {
+        next = this.historyFrom(channel, peer, result.cursor)
+        // awaited on the next turn; until then a failure must not count as unhandled
+        next.catch(() => {})
+      }
       // a relay pages records in the order it got them, so the meta may come after posts it signs for: metas go
       // first, and records that waited for a meta are processed again once one has come
-      for (const message of metaFirst(result.messages)) {
-        const hadMeta = channel.meta != null
-        const outcome = await this.run(channel, async () => this.process(channel, message))
-        if (!hadMeta && outcome === TopicValidatorResult.Ignore && waiting.length < MAX_WAITING_FOR_META) waiting.push(message)
-        processed++
+      const messages = metaFirst(result.messages)
+      const [outcomes, noMeta] = await this.run(channel, async () => [await this.processPage(channel, messages), channel.meta == null] as const)
+      if (noMeta) {
+        messages.forEach((message, i) => { if (outcomes[i] === TopicValidatorResult.Ignore && waiting.length < MAX_WAITING_FOR_META) waiting.push(message) })
+      } else {
+        lookup?.stop()
+        await retryWaiting()
       }
-      if (channel.meta != null && waiting.length > 0) {
-        for (const message of waiting.splice(0)) await this.run(channel, async () => this.process(channel, message))
-      }
-      cursor = result.cursor
-      if (cursor === '' || result.messages.length === 0) break
+      processed += messages.length
+      if (!more) break
+    }
+    if (waiting.length > 0 && lookup != null) {
+      await lookup.found
+      await retryWaiting()
     }
     return processed
+  }
+
+  /** one page of a peer's history of the channel, from `cursor`; undefined when the peer sent none */
+  private async historyFrom (channel: ChannelState, peer: string, cursor: string): Promise<{ messages: Uint8Array[], cursor: string } | undefined> {
+    const signal = AbortSignal.timeout(this.requestTimeout)
+    const stream = await this.components.libp2p.dialProtocol(peerIdFromString(peer), HISTORY_PROTOCOL, { signal, runOnLimitedConnection: true })
+    const request = HistoryRequest.encode({ topic: channel.topic, since: BigInt(Math.max(0, this.components.now() - RETENTION_MS)), cursor, limit: 500 })
+    const [frame] = await requestFrames(stream, request, { maxFrameBytes: MAX_HISTORY_PAGE_BYTES + MAX_WIRE_BYTES, maxFrames: 1 }, signal)
+    return frame == null ? undefined : decodeHistoryPage(frame)
   }
 
   /** history for peers: the meta, then posts since `since` with their edits, reactions and votes */
@@ -703,38 +778,7 @@ class DefaultChannelsService implements ChannelsService {
     if (!request.topic.startsWith('/kith/c/')) return undefined
     const channel = [...this.channels.values()].find(c => c.topic === request.topic)
     if (channel?.meta == null) return { messages: [], cursor: '' }
-    const c = channel.id
-    const messages: Uint8Array[] = []
-    let size = 0
-    if (request.cursor === '') {
-      messages.push(encodeChannelWire('meta', channel.meta.bytes))
-      size += channel.meta.bytes.byteLength
-    }
-    const range = keys.postRange(c, Number(request.since))
-    if (request.cursor.startsWith(`ch/${c}/p/`) && request.cursor >= range.gte) range.gte = request.cursor + '\x00'
-    let cursor = ''
-    let full = false
-    for await (const [key, bytes] of this.store.entries(range)) {
-      // a post goes into a page whole, with its edit, reactions and votes, or waits for the next page
-      const postId = key.slice(key.lastIndexOf('/') + 1)
-      const batch: Uint8Array[] = [encodeChannelWire('post', bytes)]
-      const edit = await this.store.db.get(keys.edit(c, postId))
-      if (edit != null) batch.push(encodeChannelWire('edit', edit))
-      for await (const [, r] of this.store.entries(keys.reactionRange(c, postId))) batch.push(encodeChannelWire('reaction', r))
-      for await (const [, v] of this.store.entries(keys.voteRange(c, postId))) batch.push(encodeChannelWire('vote', v))
-      const batchBytes = batch.reduce((n, b) => n + b.byteLength, 0)
-      if (messages.length + batch.length > request.limit || size + batchBytes > MAX_HISTORY_PAGE_BYTES) {
-        full = true
-        if (messages.length > 0) break
-        // one post with more reactions than a page holds: send what fits rather than stall
-        batch.length = Math.max(1, Math.min(batch.length, request.limit))
-      }
-      messages.push(...batch)
-      size += batchBytes
-      cursor = key
-      if (full) break
-    }
-    return { messages, cursor: full ? cursor : '' }
+    return await channelHistoryPage(this.store, channel.id, channel.meta, request)
   }
 
   /** a push from a publisher or another follower: stored (and acknowledged) when it checks out */
@@ -747,11 +791,8 @@ class DefaultChannelsService implements ChannelsService {
           yield StoreResponse.encode({ stored: 0, error: 'this peer does not carry that topic' })
           return
         }
-        let stored = 0
-        for (const message of request.messages) {
-          const result = await this.run(channel, async () => this.process(channel, message))
-          if (result !== TopicValidatorResult.Reject) stored++
-        }
+        const results = await this.run(channel, async () => this.processPage(channel, request.messages))
+        const stored = results.filter(r => r !== TopicValidatorResult.Reject).length
         yield StoreResponse.encode({ stored, error: stored < request.messages.length ? 'some records were refused' : '' })
       }.bind(this), AbortSignal.timeout(this.requestTimeout))
     } catch (err) {
@@ -801,65 +842,11 @@ class DefaultChannelsService implements ChannelsService {
 
   async posts (channelId: string, options?: AbortOptions & { limit?: number }): Promise<ChannelPostView[]> {
     const channel = this.known(channelId)
-    const out: ChannelPostView[] = []
-    for await (const [key] of this.store.entries(keys.postRange(channel.id), { reverse: true, limit: options?.limit ?? -1 })) {
-      const view = await this.view(channel, key.slice(key.lastIndexOf('/') + 1))
-      if (view != null) out.push(view)
-    }
-    out.reverse()
+    const rows: Array<[string, Uint8Array]> = []
+    for await (const row of this.store.entries(keys.postRange(channel.id), { reverse: true, limit: options?.limit ?? -1 })) rows.push(row)
+    const out = await postViews(this.store, channel, rows.reverse(), this.me)
     if (channel.following) await this.store.db.put(keys.follow(channel.id), json({ since: 0, readAt: this.components.now() }))
     return out.sort((a, b) => a.timestamp - b.timestamp || a.seq - b.seq)
-  }
-
-  private async view (channel: ChannelState, postId: string): Promise<ChannelPostView | undefined> {
-    const post = await this.loadPost(channel.id, postId)
-    if (post == null || channel.meta == null) return undefined
-    const c = channel.id
-    const editBytes = await this.store.db.get(keys.edit(c, postId))
-    const edits = []
-    if (editBytes != null) {
-      try { edits.push(verifyChannelPostEdit(channel.meta, editBytes, this.verifier, Number(ChannelPost.decode(decodeSignedBody(editBytes)).timestamp))) } catch {}
-    }
-    const state = applyPostEdits(post, edits as any)
-    if (state.deleted) return undefined
-    const reactions = []
-    let myReaction: string | null = null
-    for await (const [key, bytes] of this.store.entries(keys.reactionRange(c, postId))) {
-      try {
-        const r = verifyChannelReaction(channel.channelId, bytes, this.verifier, Number(decodeReactionTimestamp(bytes)))
-        reactions.push(r)
-        if (key.endsWith(`/${this.me}`) && r.emoji !== '') myReaction = r.emoji
-      } catch {}
-    }
-    let poll: ChannelPostView['poll'] = null
-    if (post.poll != null) {
-      const votes = []
-      let myVote: number[] = []
-      for await (const [key, bytes] of this.store.entries(keys.voteRange(c, postId))) {
-        try {
-          const v = verifyChannelVote(post, bytes, this.verifier, Number(decodeVoteTimestamp(bytes)))
-          votes.push(v)
-          if (key.endsWith(`/${this.me}`)) myVote = [...v.options]
-        } catch {}
-      }
-      const counts = tallyVotes(post, votes)
-      poll = { question: post.poll.question, options: post.poll.options.map((text, i) => ({ text, votes: counts[i] ?? 0 })), multiple: post.poll.multiple, myVote }
-    }
-    const media = post.media == null ? null : { cid: post.media.cid, mime: post.media.mime, size: Number(post.media.size), available: await this.store.has(keys.mediaOk(post.media.cid)) }
-    return {
-      postId,
-      channelId: c,
-      seq: Number(post.seq),
-      kind: KIND_NAMES[post.kind] ?? 'text',
-      text: state.text,
-      author: peerIdOfKey(post.author),
-      media,
-      poll,
-      reactions: tallyReactions(reactions).get(postId) ?? {},
-      myReaction,
-      edited: state.editedAt != null,
-      timestamp: Number(post.timestamp)
-    }
   }
 
   async info (channelId: string): Promise<ChannelInfo> {
@@ -898,13 +885,24 @@ class DefaultChannelsService implements ChannelsService {
       const follow = await this.store.getJson<{ readAt: number }>(keys.follow(channel.id))
       let newestPost: ChannelPostView | null = null
       let unread = 0
-      for await (const [key] of this.store.entries(keys.postRange(channel.id), { reverse: true })) {
-        const view = await this.view(channel, key.slice(key.lastIndexOf('/') + 1))
-        if (view == null) continue
-        newestPost ??= view
-        if (view.timestamp > (follow?.readAt ?? 0) && view.author !== peerIdOfKey(this.identity.publicKey)) unread++
-        else break
+      let rows: Array<[string, Uint8Array]> = []
+      // newest first, a few posts at a time, until the first one read
+      const counted = async (): Promise<boolean> => {
+        const views = await postViews(this.store, channel, rows, this.me)
+        rows = []
+        for (const view of views) {
+          newestPost ??= view
+          if (view.timestamp > (follow?.readAt ?? 0) && view.author !== peerIdOfKey(this.identity.publicKey)) unread++
+          else return true
+        }
+        return false
       }
+      let done = false
+      for await (const row of this.store.entries(keys.postRange(channel.id), { reverse: true })) {
+        rows.push(row)
+        if (rows.length >= 16 && (done = await counted())) break
+      }
+      if (!done) await counted()
       const name = channel.meta?.name ?? ''
       out.push({ channelId: channel.id, name, ...nameFlags(name), newestPost, unread })
     }
@@ -986,18 +984,29 @@ class DefaultChannelsService implements ChannelsService {
   }
 }
 
+/** media files fetched at the same time */
+const MEDIA_FETCHES = 16
+
+/** a DHT lookup of a channel's meta running beside history syncs */
+interface MetaLookup {
+  found: Promise<void>
+  stop: () => void
+}
+
 /** records that arrived before any meta of their channel, kept per history sync to process once one arrives */
 const MAX_WAITING_FOR_META = 10_000
 
 function metaFirst (messages: Uint8Array[]): Uint8Array[] {
-  const isMeta = (m: Uint8Array): boolean => {
+  const metas: Uint8Array[] = []
+  const rest: Uint8Array[] = []
+  for (const m of messages) {
+    let meta = false
     try {
-      return decodeChannelWire(m).kind === 'meta'
-    } catch {
-      return false
-    }
+      meta = decodeChannelWire(m).kind === 'meta'
+    } catch {}
+    ;(meta ? metas : rest).push(m)
   }
-  return [...messages.filter(isMeta), ...messages.filter(m => !isMeta(m))]
+  return metas.length === 0 ? rest : [...metas, ...rest]
 }
 
 function compareText (a: string, b: string): number {
@@ -1014,14 +1023,6 @@ function compareBallots (a: readonly number[], b: readonly number[]): number {
 
 function decodeSignedBody (bytes: Uint8Array): Uint8Array {
   return SignedCodec.decode(bytes).body
-}
-
-function decodeReactionTimestamp (bytes: Uint8Array): bigint {
-  return ReactionCodec.decode(decodeSignedBody(bytes)).timestamp
-}
-
-function decodeVoteTimestamp (bytes: Uint8Array): bigint {
-  return VoteCodec.decode(decodeSignedBody(bytes)).timestamp
 }
 
 function decodeVotePostId (bytes: Uint8Array): string {
