@@ -23,7 +23,7 @@ import { HISTORY_PROTOCOL, type HistoryPageResult, type HistoryServer } from '..
 import { GroupSession } from './group-session.js'
 import type { AnnouncementDisplay, CommunityHooks } from './community-hooks.js'
 import { GroupStore, json, keys, str, type AppDb, type BatchOp, type GroupMeta, type MyChainRecord, type SeqWindow, type StoredMessage } from './group-store.js'
-import { WriteBatcher } from './write-batcher.js'
+import { WriteBatcher, type QueuedOp } from './write-batcher.js'
 import { dueAgain, piggyback, takeDue } from './receipts.js'
 import type { AbortOptions, ComponentLogger, Libp2p, Logger, PeerId, PrivateKey, Startable, Stream, Connection, TypedEventTarget } from '@libp2p/interface'
 import type { GroupMember, GroupMessage, GroupSummary, GroupsApi, KithNodeEvents, MessageStatus, SendResult } from '../types.js'
@@ -86,6 +86,11 @@ const KEY_LOG_TAIL = 4
 const SEEN_CACHE = 10_000
 /** sender-key acks are batched this long: after a membership change every member sends a key to every other */
 const ACK_DELAY_MS = 250
+/**
+ * received messages' writes wait this long for others to join their batch: long enough that a message's next hops
+ * are not held up by the previous hop's commit, short enough that a crash loses only what history brings back
+ */
+const COMMIT_DELAY_MS = 10
 
 type Origin = 'gossip' | 'history'
 
@@ -128,7 +133,7 @@ class DefaultGroupsService implements GroupsService {
 
   constructor (private readonly components: GroupsComponents, init: GroupsInit = {}) {
     this.log = components.logger.forComponent('kith:groups')
-    this.writes = new WriteBatcher(components.db, err => { this.log.error('a store write failed: %e', err) })
+    this.writes = new WriteBatcher(components.db, err => { this.log.error('a store write failed: %e', err) }, COMMIT_DELAY_MS)
     this.store = new GroupStore(this.writes)
     this.identity = identityFromSeed(components.privateKey.raw)
     this.sealPrivateKey = x25519PrivateFromIdentity(this.identity)
@@ -687,7 +692,7 @@ class DefaultGroupsService implements GroupsService {
     } else {
       session.outboxPending = true
     }
-    return { msg, wire, receipts, written: this.writes.batch(ops, { urgent: wire != null }) }
+    return { msg, wire, receipts, written: this.writes.batch(ops) }
   }
 
   /** publish a text send() encrypted; on success it leaves the outbox, else the outbox sends it again later */
@@ -776,7 +781,7 @@ class DefaultGroupsService implements GroupsService {
     }
     const { wire, chain: next } = encryptGroupMessage(this.identity, chain, inner)
     session.myChain = next
-    await this.writes.batch([this.myChainOp(session), ...this.wireOps(session, wire, this.hashOf(wire))], { urgent: true })
+    await this.writes.batch([this.myChainOp(session), ...this.wireOps(session, wire, this.hashOf(wire))])
     const recipients = await this.publishWire(session, wire)
     if (recipients === 0) this.receiptsNotSent(session, inner.receipts)
     return recipients
@@ -1179,7 +1184,9 @@ class DefaultGroupsService implements GroupsService {
     const { inner } = result
     session.chains.set(toHex(chain.senderKeyId), result.chain)
     const g = session.gid
-    const ops: BatchOp[] = [...also, { type: 'put', key: keys.chain(g, toHex(chain.senderKeyId)), value: str(serializeChain(result.chain)) }]
+    // serialized when the batch is committed, off the forwarding path (and once per batch for a busy sender)
+    const nextChain = result.chain
+    const ops: QueuedOp[] = [...also, { type: 'put', key: keys.chain(g, toHex(chain.senderKeyId)), value: () => str(serializeChain(nextChain)) }]
     let stored: StoredMessage | undefined
     if (inner.kind === Inner.Kind.TEXT || inner.kind === Inner.Kind.COMMUNITY) {
       const seq = Number(inner.seq)
@@ -1211,11 +1218,13 @@ class DefaultGroupsService implements GroupsService {
       while (above[0] === contiguous + 1) contiguous = above.shift() as number
       const next = { contiguous, above: above.slice(-1000) }
       session.windows.set(senderHex, next)
-      ops.push({ type: 'put', key: keys.seqWindow(g, senderHex), value: json(next) })
+      ops.push({ type: 'put', key: keys.seqWindow(g, senderHex), value: () => json(next) })
       const messageId = messageIdFor(session.groupId, chain.sender, seq)
       if ((inner.kind === Inner.Kind.TEXT || display != null) && !session.tombstones.has(messageId)) {
         stored = { messageId, groupId: g, from: this.peerIdOf(senderHex), kind: 'text', text: inner.text, timestamp: Number(inner.timestamp), seq, ...display }
-        ops.push(...this.store.putMessageOps(g, stored))
+        const message = stored
+        const orderKey = keys.message(g, message.timestamp, message.messageId)
+        ops.push({ type: 'put', key: orderKey, value: () => json(message) }, { type: 'put', key: keys.messageIndex(g, message.messageId), value: str(orderKey) })
       }
       if (next.above.length > 0) this.scheduleGapFetch(session)
       session.receiptDue.add(senderHex)

@@ -34,7 +34,7 @@ describe('WriteBatcher on a real store', () => {
     await rm(dir, { recursive: true, force: true })
   })
 
-  it('commits the writes of one turn as one batch, in order, a re-written key keeping its last value', async () => {
+  it('commits what was queued with the next awaited write, as one batch, a re-written key keeping its last value', async () => {
     const w = new WriteBatcher(db)
     w.queue([{ type: 'put', key: 'a', value: bytes('1') }, { type: 'put', key: 'b', value: bytes('1') }])
     w.queue([{ type: 'put', key: 'a', value: bytes('2') }])
@@ -73,25 +73,41 @@ describe('WriteBatcher on a real store', () => {
     await w.batch([])
   })
 
-  it('commits a batch with no key in common with the one being committed at once, and urgent writes without waiting for the turn to end', async () => {
+  it('commits a batch with no key in common with the one being committed at once; one that shares a key waits for it', async () => {
     let release!: () => void
     const gate = new Promise<void>(resolve => { release = resolve })
     const slow: AppDb = { ...db, batch: async (ops) => { if (ops.some(op => op.key === 'slow')) await gate; await db.batch(ops) } }
     const w = new WriteBatcher(slow)
     const first = w.put('slow', bytes('1'))
     await new Promise(resolve => setImmediate(resolve))
-    // the first batch hangs; an urgent one on other keys goes past it, one on the same key waits for it
-    await w.batch([{ type: 'put', key: 'send', value: bytes('s') }], { urgent: true })
+    // the first batch hangs; one on other keys goes past it, one on the same key waits for it
+    await w.batch([{ type: 'put', key: 'send', value: bytes('s') }])
     expect(text(await store.app.get('send'))).toBe('s')
     let sameKeyDone = false
-    const sameKey = w.batch([{ type: 'put', key: 'slow', value: bytes('2') }], { urgent: true }).then(() => { sameKeyDone = true })
+    const sameKey = w.batch([{ type: 'put', key: 'slow', value: bytes('2') }]).then(() => { sameKeyDone = true })
     // a few turns of the event loop: plenty for a batch that was not held back
-    for (let i = 0; i < 5; i++) await w.batch([{ type: 'put', key: `other/${i}`, value: bytes('o') }], { urgent: true })
+    for (let i = 0; i < 5; i++) await w.batch([{ type: 'put', key: `other/${i}`, value: bytes('o') }])
     expect(sameKeyDone).toBe(false)
     const flushed = w.flush()
     release()
     await Promise.all([first, sameKey, flushed])
     expect(text(await store.app.get('slow'))).toBe('2')
+  })
+
+  it('makes a lazy value once, when its batch is committed, however often its key was queued; get makes it early', async () => {
+    const w = new WriteBatcher(db, () => {}, 5)
+    let made = 0
+    const lazy = (v: string) => () => { made++; return bytes(v) }
+    w.queue([{ type: 'put', key: 'chain', value: lazy('1') }])
+    w.queue([{ type: 'put', key: 'chain', value: lazy('2') }, { type: 'put', key: 'window', value: lazy('w') }])
+    expect(made).toBe(0)
+    expect(text(await w.get('window'))).toBe('w')
+    expect(made).toBe(1)
+    await w.flush()
+    expect(made).toBe(2)
+    expect(batches).toHaveLength(1)
+    expect(text(await store.app.get('chain'))).toBe('2')
+    expect(text(await store.app.get('window'))).toBe('w')
   })
 
   it('reports a failed commit to the waiting caller and to onError, and to nobody as an unhandled rejection', async () => {

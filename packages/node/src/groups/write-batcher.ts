@@ -15,15 +15,29 @@ function deferred (): Deferred {
   return { promise, resolve, reject }
 }
 
+/** a put whose value is made when its batch is committed (once, however often the key was queued meanwhile) */
+export interface LazyPut {
+  type: 'put'
+  key: string
+  value: () => Uint8Array
+}
+
+export type QueuedOp = BatchOp | LazyPut
+
+function materialize (op: QueuedOp): BatchOp {
+  return op.type === 'put' && typeof op.value === 'function' ? { type: 'put', key: op.key, value: op.value() } : op as BatchOp
+}
+
 interface InFlight {
   keys: Set<string>
   done: Promise<void>
 }
 
 /**
- * An AppDb that queues writes and commits what was queued in one event-loop turn as one LevelDB batch. The receive
- * path queues its writes without waiting, so the store is off the forwarding path; a caller that must know its
- * writes are on disk (a send, before it publishes) awaits the returned promise, and `urgent` commits at once.
+ * An AppDb whose `queue` collects writes and commits what was queued within `delayMs` as one LevelDB batch: the
+ * receive path queues its writes without waiting (their values may be made at commit time), so neither the store
+ * nor the serializing is on the forwarding path. `batch`, `put` and `del` are for a caller that must know its writes
+ * are on disk (a send, before it publishes): they commit at once, with whatever was queued, and resolve when done.
  *
  * What it guarantees: the ops of one call land in one batch (atomic), and writes to the same key reach the disk in
  * the order they were made — a batch that touches a key of a batch still being committed waits for it. So chain
@@ -35,7 +49,7 @@ interface InFlight {
  */
 export class WriteBatcher implements AppDb {
   /** ops not yet handed to the store; a key written twice keeps its last op (LevelDB's last-wins, fewer bytes) */
-  private pending = new Map<string, BatchOp>()
+  private pending = new Map<string, QueuedOp>()
   private next?: Deferred
   /** the op each key was last written with, until the batch holding it is committed */
   private readonly overlay = new Map<string, BatchOp>()
@@ -44,33 +58,39 @@ export class WriteBatcher implements AppDb {
   /** a write queued now asked for sync */
   private syncDue = false
 
-  /** target is public so that an experiment (bench/groups-diag.ts) can swap the store underneath */
-  constructor (public target: AppDb, private readonly onError: (err: unknown) => void = () => {}) {}
-
   /**
-   * queue ops; resolves when they are committed. urgent: commit now rather than at the end of this turn; sync: the
-   * batch that holds them is written with LevelDB's sync (an fsync), which implies urgent
+   * target is public so that an experiment (bench/groups-diag.ts) can swap the store underneath. delayMs: how long
+   * queued writes wait for more to join them (0: until the end of this event-loop turn)
    */
-  async batch (ops: BatchOp[], options?: { sync?: boolean, urgent?: boolean }): Promise<void> {
+  constructor (public target: AppDb, private readonly onError: (err: unknown) => void = () => {}, private readonly delayMs = 0) {}
+
+  /** commit now; resolves when committed. sync: with LevelDB's sync (an fsync) */
+  async batch (ops: BatchOp[], options?: { sync?: boolean }): Promise<void> {
     if (options?.sync === true) this.syncDue = true
-    return this.write(ops, options?.urgent === true || options?.sync === true)
+    return this.write(ops, true)
   }
 
   async put (key: string, value: Uint8Array): Promise<void> {
-    return this.write([{ type: 'put', key, value }])
+    return this.write([{ type: 'put', key, value }], true)
   }
 
   async del (key: string): Promise<void> {
-    return this.write([{ type: 'del', key }])
+    return this.write([{ type: 'del', key }], true)
   }
 
   /** queue ops without waiting; a failed commit is reported to onError */
-  queue (ops: BatchOp[]): void {
+  queue (ops: QueuedOp[]): void {
     if (ops.length > 0) void this.write(ops)
   }
 
   async get (key: string): Promise<Uint8Array | undefined> {
-    const op = this.pending.get(key) ?? this.overlay.get(key)
+    const queued = this.pending.get(key)
+    if (queued != null) {
+      const op = materialize(queued)
+      this.pending.set(key, op)
+      return op.type === 'put' ? op.value : undefined
+    }
+    const op = this.overlay.get(key)
     if (op != null) return op.type === 'put' ? op.value : undefined
     return this.target.get(key)
   }
@@ -100,14 +120,14 @@ export class WriteBatcher implements AppDb {
     await Promise.all(waiting)
   }
 
-  private write (ops: BatchOp[], urgent = false): Promise<void> {
+  private write (ops: QueuedOp[], urgent = false): Promise<void> {
     if (ops.length === 0) return this.flush()
-    if (urgent && this.next != null && !this.touchesQueued(ops)) {
+    if (urgent && this.next != null && this.blocked() && !this.touchesQueued(ops)) {
       // what is queued waits for a batch being committed; this has nothing to do with either: it goes on its own
       const own = deferred()
       const sync = this.syncDue
       this.syncDue = false
-      this.start(ops, own, sync)
+      this.start(ops.map(materialize), own, sync)
       return own.promise
     }
     for (const op of ops) {
@@ -122,7 +142,7 @@ export class WriteBatcher implements AppDb {
   }
 
   /** does any of these ops touch a key that is queued or being committed? */
-  private touchesQueued (ops: BatchOp[]): boolean {
+  private touchesQueued (ops: QueuedOp[]): boolean {
     for (const op of ops) {
       if (this.pending.has(op.key)) return true
       for (const batch of this.inFlight) if (batch.keys.has(op.key)) return true
@@ -133,24 +153,40 @@ export class WriteBatcher implements AppDb {
   private schedule (): void {
     if (this.scheduled) return
     this.scheduled = true
-    setImmediate(() => {
+    const run = (): void => {
       this.scheduled = false
       this.commit()
-    })
+    }
+    if (this.delayMs > 0) setTimeout(run, this.delayMs)
+    else setImmediate(run)
+  }
+
+  /** does what is queued touch a key of a batch being committed? */
+  private blocked (): boolean {
+    for (const batch of this.inFlight) {
+      for (const key of this.pending.keys()) if (batch.keys.has(key)) return true
+    }
+    return false
   }
 
   /** hand what is queued to the store, unless it touches a key still being committed (then it goes after that) */
   private commit (): void {
     const done = this.next
-    if (done == null) return
-    for (const batch of this.inFlight) {
-      for (const key of this.pending.keys()) if (batch.keys.has(key)) return
-    }
-    const ops = [...this.pending.values()]
+    if (done == null || this.blocked()) return
+    const queued = [...this.pending.values()]
     const sync = this.syncDue
     this.pending = new Map()
     this.next = undefined
     this.syncDue = false
+    let ops: BatchOp[]
+    try {
+      ops = queued.map(materialize)
+    } catch (err) {
+      // a value that cannot be made loses its batch, not the process (commit runs from a timer)
+      this.onError(err)
+      done.reject(err)
+      return
+    }
     this.start(ops, done, sync)
   }
 
