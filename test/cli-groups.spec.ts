@@ -30,7 +30,7 @@ describe('groups over the CLI', () => {
 
     // A creates a group
     const created = await a.json(['group', 'create', 'Book club'])
-    expect(created).toEqual({ groupId: expect.any(String), invite: expect.any(String) })
+    expect(created).toEqual({ groupId: expect.any(String), invite: expect.any(String), flagged: false, flagReasons: [] })
     const g = created.groupId
     expect(await a.json(['group', 'invite', g])).toEqual({ invite: created.invite })
     const listA = await a.json(['group', 'list'])
