@@ -118,9 +118,7 @@ describe('groups with many members on one IP address', () => {
 
   // Last in the file: when it fails, its nodes are left with long backlogs and stopping them can outlast the hook
   // timeout (GroupsService.stop waits for each group's whole queue).
-  // Known to fail on a 2-core machine: joins queue behind the admin's per-group work and time out (see the issue
-  // note). Run it with `npm run test:scale` (KITH_SCALE=1) until the join path no longer waits on that queue.
-  it.runIf(process.env.KITH_SCALE === '1')('a group of 15 members on one IP: 14 join by invite, 3 members send, every member receives all 3', async () => {
+  it('a group of 15 members on one IP: 14 join by invite, 3 members send, every member receives all 3', async () => {
     const t0 = Date.now()
     const nodes = await fifteen()
     const tConnected = Date.now()
