@@ -267,18 +267,15 @@ export async function run (opts: BenchOptions): Promise<Figure[]> {
   log(`relay: (a) ${m.publishers} publishers + 1 subscriber around one hub in its own process, ${m.payloadBytes}-byte payloads; (b) ${m.historyMessages} messages of history; (c) ${m.topics} topics, ${m.storedMessages} messages`)
   const raw = await throughput('raw', log)
   const kith = await throughput('kith', log)
+  // `npm run bench -- relay throughput`: (a) alone, e.g. to profile the hub (KITH_BENCH_HUB_NODE_ARGS, bench/lib/relay-bench.ts)
+  if (opts.args.includes('throughput')) return throughputFigures(raw, kith)
   const stored = await storedRelay(log)
   const bareRss = await idleRss('bare')
   const rawTopicsRss = await idleRss('raw', Array.from({ length: m.topics }, newTopic))
   log(`RSS: bare libp2p ${bareRss.toFixed(0)} MB, raw gossipsub with ${m.topics} topics ${rawTopicsRss.toFixed(0)} MB`)
 
-  const tputRatio = ratioOf(kith.result.perSecond, raw.result.perSecond)
-  // on 2 cores the bench process (21 peers) and the hub share the machine: when the peers are the bottleneck both hubs
-  // deliver alike, so the hub's own CPU per message is the measure of what it could carry
-  const capacityRatio = raw.hubCpuUsPerMsg / kith.hubCpuUsPerMsg
   const historyMs = percentile(stored.historyMs, 50)
   const historyPass = stored.historyOk && historyMs < HISTORY_MAX_MS
-  const allStored = kith.stored != null && kith.stored >= kith.delivered
   opts.notes.push(`(a) hub alone in a child process (\`node --import tsx bench/lib/relay-hub.ts\`); ${m.publishers} publishers (not subscribed) and 1 subscriber, plain libp2p + gossipsub ` +
     `nodes configured as Kith configures gossipsub (StrictNoSign), all in the bench process and connected only to the hub; GroupWire-shaped ${m.payloadBytes}-byte payloads; ` +
     `at most ${m.throughputWindow} messages outstanding, ${m.throughputWarmupMs / 1000} s warm-up, ${m.throughputDurationMs / 1000} s counted. Kith relay with per-peer limits lifted (its capacity, not its quota); raw hub: same gossipsub, no validator, no storage. ` +
@@ -287,13 +284,7 @@ export async function run (opts: BenchOptions): Promise<Figure[]> {
     `a returning peer pages with limit 500 (as a daemon does), median of ${m.historyRuns}; raw: iterating the same 10,000 values in a plain LevelDB.`)
   opts.notes.push(`(c) RSS of the relay process ${m.rssSettleMs / 1000} s after its start on the filled folder (GC first); baseline: a bare libp2p node (tcp, noise, yamux, identify) in the same kind of process. Both run under tsx.`)
   return [
-    { bench: BENCH, metric: 'stored and forwarded, 20 publishers → 1 subscriber', unit: 'msg/s', kith: kith.result.perSecond, baseline: raw.result.perSecond, ratio: tputRatio, target: `≥ ${THROUGHPUT_MIN_RATIO}× baseline`, pass: tputRatio == null ? null : tputRatio >= THROUGHPUT_MIN_RATIO && allStored },
-    info(BENCH, 'send to subscriber p50 under load', 'ms', kith.result.p50, raw.result.p50),
-    info(BENCH, 'messages lost (throughput run)', 'count', kith.result.lost, raw.result.lost),
-    info(BENCH, 'relay stored / delivered to the subscriber (whole run)', 'msgs', kith.stored, kith.delivered),
-    info(BENCH, 'hub CPU time per message (user + system, idle CPU subtracted)', 'µs', kith.hubCpuUsPerMsg, raw.hubCpuUsPerMsg),
-    { bench: BENCH, metric: 'hub capacity if CPU-bound on one core (10⁶ / CPU µs per message)', unit: 'msg/s', kith: 1e6 / kith.hubCpuUsPerMsg, baseline: 1e6 / raw.hubCpuUsPerMsg, ratio: capacityRatio, target: `≥ ${THROUGHPUT_MIN_RATIO}× baseline`, pass: capacityRatio >= THROUGHPUT_MIN_RATIO },
-    info(BENCH, 'hub RSS after the throughput run', 'MB', kith.hubRssMB, raw.hubRssMB),
+    ...throughputFigures(raw, kith),
     { bench: BENCH, metric: `history of ${m.historyMessages.toLocaleString('en-US')} messages to a returning peer (${stored.historyPages} requests of ≤ 500)`, unit: 'ms', kith: historyMs, baseline: stored.rawReadMs, ratio: ratioOf(historyMs, stored.rawReadMs), target: `< ${HISTORY_MAX_MS} ms`, pass: historyPass },
     info(BENCH, 'history: the relay store alone, same pages, no network', 'ms', stored.storePageMs, stored.rawReadMs),
     info(BENCH, 'history: first run (the topic not yet read since the relay started)', 'ms', stored.historyMs[0], null),
@@ -303,5 +294,22 @@ export async function run (opts: BenchOptions): Promise<Figure[]> {
     info(BENCH, `raw: libp2p + gossipsub subscribed to ${m.topics.toLocaleString('en-US')} topics, RSS`, 'MB', null, rawTopicsRss),
     info(BENCH, `relay start on the filled store (createRelayNode)`, 'ms', stored.relayStartMs, null),
     info(BENCH, `filling the store directly (${m.storedMessages.toLocaleString('en-US')} messages)`, 'ms', stored.fillMs, null)
+  ]
+}
+
+function throughputFigures (raw: ThroughputRun, kith: ThroughputRun): Figure[] {
+  const tputRatio = ratioOf(kith.result.perSecond, raw.result.perSecond)
+  // on 2 cores the bench process (21 peers) and the hub share the machine: when the peers are the bottleneck both hubs
+  // deliver alike, so the hub's own CPU per message is the measure of what it could carry
+  const capacityRatio = raw.hubCpuUsPerMsg / kith.hubCpuUsPerMsg
+  const allStored = kith.stored != null && kith.stored >= kith.delivered
+  return [
+    { bench: BENCH, metric: 'stored and forwarded, 20 publishers → 1 subscriber', unit: 'msg/s', kith: kith.result.perSecond, baseline: raw.result.perSecond, ratio: tputRatio, target: `≥ ${THROUGHPUT_MIN_RATIO}× baseline`, pass: tputRatio == null ? null : tputRatio >= THROUGHPUT_MIN_RATIO && allStored },
+    info(BENCH, 'send to subscriber p50 under load', 'ms', kith.result.p50, raw.result.p50),
+    info(BENCH, 'messages lost (throughput run)', 'count', kith.result.lost, raw.result.lost),
+    info(BENCH, 'relay stored / delivered to the subscriber (whole run)', 'msgs', kith.stored, kith.delivered),
+    info(BENCH, 'hub CPU time per message (user + system, idle CPU subtracted)', 'µs', kith.hubCpuUsPerMsg, raw.hubCpuUsPerMsg),
+    { bench: BENCH, metric: 'hub capacity if CPU-bound on one core (10⁶ / CPU µs per message)', unit: 'msg/s', kith: 1e6 / kith.hubCpuUsPerMsg, baseline: 1e6 / raw.hubCpuUsPerMsg, ratio: capacityRatio, target: `≥ ${THROUGHPUT_MIN_RATIO}× baseline`, pass: capacityRatio >= THROUGHPUT_MIN_RATIO },
+    info(BENCH, 'hub RSS after the throughput run', 'MB', kith.hubRssMB, raw.hubRssMB)
   ]
 }

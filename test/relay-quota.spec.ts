@@ -452,6 +452,30 @@ describe('relay: quotas, retention and history through its protocols', () => {
     }
   })
 
+  it('store: an acknowledged store is one batch written with { sync: true }, with the copies gossip brought before it', async () => {
+    const dir = await tempDir('kith-relay-sync-')
+    const kithStore = await openStore(dir)
+    try {
+      const db = appDb(kithStore)
+      const batches: Array<{ ops: number, sync: boolean }> = []
+      const recording: AppDb = { ...db, batch: async (ops, options) => { batches.push({ ops: ops.length, sync: options?.sync === true }); await db.batch(ops, options) } }
+      const store = new RelayStore(recording)
+      await store.load()
+      const t = topic()
+      const [a, b, c] = wires(3, 20)
+      // gossip (not acknowledged): one batch for the messages that arrive together, not waiting for the disk
+      expect(await Promise.all([store.put(t, [a], T0), store.put(t, [b], T0)])).toEqual([1, 1])
+      expect(batches).toEqual([{ ops: 7, sync: false }])
+      // acknowledged: a new message, and one gossip wrote already (the disk must hold it before the ack)
+      expect(await store.put(t, [c], T0, true)).toBe(1)
+      expect(await store.put(t, [a], T0, true)).toBe(0)
+      expect(batches.slice(1)).toEqual([{ ops: 4, sync: true }])
+      expect(store.count).toBe(3)
+    } finally {
+      await kithStore.close()
+    }
+  })
+
   /** what a relay before layout 2 wrote for `messages` received at `receivedAt` (relay-store.ts of that version) */
   function legacyOps (t: string, messages: Uint8Array[], receivedAt: number): Array<{ type: 'put', key: string, value: Uint8Array }> {
     const ms = String(receivedAt).padStart(15, '0')

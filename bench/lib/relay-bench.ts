@@ -148,7 +148,9 @@ export interface Hub {
  */
 export async function spawnHub (mode: HubMode, dataDir: string, config: HubConfig = {}, readyTimeoutMs = 120_000): Promise<Hub> {
   const t0 = performance.now()
-  const child: ChildProcess = spawn(process.execPath, ['--expose-gc', '--import', 'tsx', HUB_SCRIPT, mode, dataDir, JSON.stringify(config)], {
+  // KITH_BENCH_HUB_NODE_ARGS (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`) goes to the hub's node: to profile the hub alone
+  const extra = (process.env.KITH_BENCH_HUB_NODE_ARGS ?? '').split(/\s+/).filter(a => a !== '')
+  const child: ChildProcess = spawn(process.execPath, [...extra, '--expose-gc', '--import', 'tsx', HUB_SCRIPT, mode, dataDir, JSON.stringify(config)], {
     cwd: REPO_ROOT,
     stdio: ['pipe', 'pipe', 'pipe'],
     env: { ...process.env, NODE_OPTIONS: '' }

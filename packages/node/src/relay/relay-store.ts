@@ -39,6 +39,7 @@ export class RelayStore {
   /** a batch was written without waiting for the disk since the last one that waited */
   private unsynced = false
   private tail: Promise<unknown> = Promise.resolve()
+  private readonly topicKeys = new Map<string, { bytes: Uint8Array, hex: string }>()
 
   constructor (private readonly db: AppDb, private readonly log: (msg: string, ...args: unknown[]) => void = () => {}) {}
 
@@ -90,15 +91,18 @@ export class RelayStore {
    */
   async put (topic: string, messages: Uint8Array[], receivedAt: number, sync = false): Promise<number> {
     if (messages.length === 0) return 0
-    const tk = topicKey(topic)
-    const items = messages.map(data => ({ data, dk: hex(dedupeKey(tk, data)) }))
+    const tk = this.topicKeyOf(topic)
+    const items = messages.map(data => {
+      const key = dedupeKey(tk.bytes, data)
+      return { data, key, dk: hex(key) }
+    })
     // An acknowledged store asks the disk whether the topic holds a message already (the reads run now, beside the
     // batch being written). Gossip does not: gossipsub's seen-cache has dropped copies by the same SHA-256 already and
     // the recent keys catch the copy a member also pushed; a read per gossiped message was most of the relay's cost.
     const held = sync ? this.lookup(items) : Promise.resolve(new Set<string>())
     held.catch(() => {}) // awaited (and its error reported) by the batch; not an unhandled rejection before that
     return await new Promise<number>((resolve, reject) => {
-      this.pending.push({ tk: hex(tk), items, held, receivedAt, sync, resolve, reject })
+      this.pending.push({ tk: tk.hex, tkBytes: tk.bytes, items, held, receivedAt, sync, resolve, reject })
       if (!this.flushQueued) {
         this.flushQueued = true
         void this.exclusive(async () => { await this.flush() }).catch(() => {})
@@ -108,7 +112,7 @@ export class RelayStore {
 
   /** a page of a topic's messages received at or after `since`, continuing after `cursor` */
   async page (topic: string, since: number, cursor: string, limit: number, maxBytes: number): Promise<{ messages: Uint8Array[], cursor: string }> {
-    const tk = hex(topicKey(topic))
+    const tk = this.topicKeyOf(topic).hex
     const prefix = `rq/${tk}/`
     let gte = `${prefix}${padMs(since)}`
     // a cursor is `<topic key>/<order>`: one of another topic, or garbage, cannot move the start
@@ -236,14 +240,14 @@ export class RelayStore {
       sync ||= jobs[j].sync
       let n = 0
       // `recent` again: a batch written since the lookup may have brought the same message
-      for (const { data, dk } of jobs[j].items) {
+      for (const { data, key, dk } of jobs[j].items) {
         if (seen.has(dk) || held[j].has(dk) || this.recent.has(dk)) continue
         seen.add(dk)
         const order = this.clock.next(jobs[j].receivedAt)
         const index = new Uint8Array(INDEX_VALUE_BYTES)
-        index.set(Buffer.from(jobs[j].tk, 'hex'), 0)
-        index.set(Buffer.from(dk, 'hex'), 16)
-        new DataView(index.buffer).setUint32(32, data.byteLength)
+        index.set(jobs[j].tkBytes, 0)
+        index.set(key, 16)
+        writeUint32(index, 32, data.byteLength)
         ops.push(
           { type: 'put', key: `rm/${order}`, value: index },
           { type: 'put', key: `rq/${jobs[j].tk}/${order}`, value: data },
@@ -260,13 +264,28 @@ export class RelayStore {
     if (ops.length === 0 && !(sync && this.unsynced)) return stored
     const count = this.count + added.length
     ops.push({ type: 'put', key: META_KEY, value: this.metaValue(count, bytes) })
-    await (this.db.batch as (ops: BatchOp[], options?: { sync?: boolean }) => Promise<void>)(ops, { sync })
+    // options only when the batch must wait for the disk: abstract-level copies a batch's options into every one of
+    // its operations (twice, through the app sublevel), which made `{ sync: false }` cost more than the write itself
+    await (sync ? this.db.batch(ops, { sync: true }) : this.db.batch(ops))
     this.unsynced = !sync
     // counted once on disk, so stats never run ahead of what a restart would find
     this.bytes = bytes
     this.count = count
     for (const dk of added) this.recent.add(dk)
     return stored
+  }
+
+  /** a topic's key, hashed once: a store or a history page on a topic costs no SHA-256 of its name */
+  private topicKeyOf (topic: string): { bytes: Uint8Array, hex: string } {
+    let tk = this.topicKeys.get(topic)
+    if (tk == null) {
+      const bytes = topicKey(topic)
+      tk = { bytes, hex: hex(bytes) }
+      // bounded: a relay carries at most maxTopics (100,000 by default); past this it hashes again
+      if (this.topicKeys.size >= 10_000) this.topicKeys.clear()
+      this.topicKeys.set(topic, tk)
+    }
+    return tk
   }
 
   private async exclusive<T> (fn: () => Promise<T>): Promise<T> {
@@ -306,6 +325,8 @@ interface Meta {
 
 interface Item {
   data: Uint8Array
+  /** dedupe key */
+  key: Uint8Array
   /** hex dedupe key */
   dk: string
 }
@@ -313,6 +334,7 @@ interface Item {
 interface Job {
   /** hex topic key */
   tk: string
+  tkBytes: Uint8Array
   items: Item[]
   held: Promise<Set<string>>
   receivedAt: number
@@ -325,6 +347,13 @@ export interface Registration {
   /** peer ids that asked for the topic (the first few) */
   by: string[]
   at: number
+}
+
+function writeUint32 (bytes: Uint8Array, at: number, n: number): void {
+  bytes[at] = n >>> 24
+  bytes[at + 1] = (n >>> 16) & 0xff
+  bytes[at + 2] = (n >>> 8) & 0xff
+  bytes[at + 3] = n & 0xff
 }
 
 function sizeOf (indexValue: Uint8Array): number {
