@@ -347,7 +347,7 @@ describe('relay: quotas, retention and history through its protocols', () => {
 
     const shadow = `${t}/000000000000001`
     const channel = `/kith/c/1/${t.slice('/kith/g/1/'.length)}` // a well-formed 32-byte id in a channel topic
-    const bad = [shadow, `${t}x`, '/kith/g/1/', '/kith/g/2/abc', 'plain', `/kith/c/1/${'1'.repeat(44)}`, t.slice(0, -1) + '0']
+    const bad = [shadow, `${t}0`, '/kith/g/1/', '/kith/g/2/abc', 'plain', `/kith/c/1/${'1'.repeat(44)}`, t.slice(0, -1) + '0']
     const response = await register(attacker.node, relay, [...bad, channel], attacker.identity)
     expect(response.accepted).toEqual([channel])
     expect(response.error).toMatch(/not a group or channel topic/)
