@@ -1,4 +1,5 @@
-// `npm run bench -- communities [--json] [--members=100 --groups=50 --per-member=5 --warm=5 --pause-ms=3000 --setup=batch|add]`:
+// `npm run bench -- communities [--json] [--members=100 --groups=50 --per-member=5 --warm=5 --pause-ms=3000 --setup=batch|add
+//   --profile=DIR]`:
 // one community announcement into 50 groups of 10 members drawn from 100 nodes (each node in 5 groups), time until
 // the last member has it, beside raw gossipsub publishing to the same 50 topics over the same connections.
 // Every node, Kith and raw, runs in this one process on the memory transport (lib/community-plan.ts has the shape,
@@ -15,6 +16,7 @@ import { codeVersion } from './lib/git.js'
 import { rssMB } from './lib/rss.js'
 import { QUIET_CORES, waitQuiet, type QuietResult } from './lib/quiet.js'
 import { percentile } from './lib/stats.js'
+import { profiled, summarize, type Category } from './lib/cpu-profile.js'
 
 const BENCH = 'communities'
 const TARGET_MS = 1000
@@ -41,12 +43,18 @@ interface Round {
 
 interface Series { cold: Round, warm: Round[], cpu: CpuUse }
 
-function parseArgs (args: string[]): Method & { setup: SetupMode } {
-  const m = { ...METHOD, setup: 'batch' as SetupMode }
+type Options = Method & { setup: SetupMode, profileDir?: string }
+
+function parseArgs (args: string[]): Options {
+  const m: Options = { ...METHOD, setup: 'batch' }
   const names: Record<string, keyof Method> = { members: 'members', groups: 'groups', 'per-member': 'perMember', warm: 'warm', 'pause-ms': 'pauseMs', seed: 'seed', 'extra-dials': 'extraDials' }
   for (const a of args) {
     if (a === '--setup=add' || a === '--setup=batch') {
       m.setup = a.slice('--setup='.length) as SetupMode
+      continue
+    }
+    if (a.startsWith('--profile=')) {
+      m.profileDir = a.slice('--profile='.length)
       continue
     }
     const match = /^--([a-z-]+)=(\d+)$/.exec(a)
@@ -100,11 +108,34 @@ function fmt (n: number | null | undefined): string {
   return n == null ? '—' : n.toFixed(n < 10 ? 1 : 0)
 }
 
+const methods = (names: string[]): RegExp => new RegExp(`(^|\\.)(${names.join('|')}) `)
+const CATEGORIES: Category[] = [
+  { label: 'Kith send path (announce, outbox, flush, encrypt, publish; receipts too)', match: methods(['announce', 'sendToGroup', 'sendPayload', 'flush', 'flushOnce', 'sendInner', 'publishWire']) },
+  { label: 'Kith receive path (topic validator: verify, decrypt, community payload, store)', match: methods(['processWire', 'onCipher', 'decryptAndStore', 'onPayload', 'onSealed']) },
+  { label: 'gossipsub', match: /@libp2p\/gossipsub\// },
+  { label: 'noise + yamux + memory transport', match: /@chainsafe\/libp2p-(noise|yamux)\/|@libp2p\/memory\// },
+  { label: 'LevelDB (classic-level)', match: /(classic|abstract)-level\// },
+  { label: 'garbage collector', match: /^\(garbage collector\)/ },
+  { label: 'idle', match: /^\(idle\)/ }
+]
+
+/** one more round under the CPU profiler (not counted): where the event loop's time goes */
+async function profileRound (dir: string, who: string, round: () => Promise<Round>, log: (s: string) => void, notes: string[]): Promise<void> {
+  const file = `${dir}/communities-${who.replace(/\s+/g, '-')}.cpuprofile`
+  const { result, profile } = await profiled(file, round)
+  const sum = summarize(profile, CATEGORIES)
+  const pct = (x: number): string => `${(100 * x).toFixed(1)}%`
+  const line = `${who}: profiled round (not counted) ${fmt(result.totalMs)} ms, ${sum.samples} samples in ${file}: ` +
+    sum.categories.map(c => `${c.label} ${pct(c.share)}`).join(', ') + '; top self: ' + sum.top.slice(0, 8).map(t => `${t.frame} ${pct(t.share)}`).join(', ')
+  log(line)
+  notes.push(line)
+}
+
 // ---------------------------------------------------------------- Kith
 
 interface KithExtra { validateMs: number[], rssMB: number, connections: number }
 
-async function measureKith (net: KithCommunityNet, plan: CommunityPlan, m: Method, log: (s: string) => void): Promise<Series & KithExtra> {
+async function measureKith (net: KithCommunityNet, plan: CommunityPlan, m: Options, log: (s: string) => void, notes: string[]): Promise<Series & KithExtra> {
   const admin = net.nodes[0]
   let current: Deliveries | undefined
   let recording = false
@@ -147,8 +178,7 @@ async function measureKith (net: KithCommunityNet, plan: CommunityPlan, m: Metho
   const rss = rssMB()
   const connections = edgesFromConnections(net.nodes.map(n => n.libp2p.getConnections().map(c => c.remotePeer.toString())), net.nodes.map(n => n.peerId)).length
 
-  const round = async (nonce: number): Promise<Round> => {
-    const settle = await settleBefore(m, log, 'kith')
+  const round = async (nonce: number, settle: QuietResult): Promise<Round> => {
     current = new Deliveries(nonce, expectedDeliveries(plan))
     publishAt.clear()
     recording = true
@@ -173,18 +203,25 @@ async function measureKith (net: KithCommunityNet, plan: CommunityPlan, m: Metho
       `announce() returned after ${fmt(callMs)} ms, last group publish at ${fmt(r.lastPublishMs)} ms, slowest group publish→last member ${fmt(r.slowestGroupMs)} ms)`)
     return r
   }
+  const settled = async (): Promise<QuietResult> => await settleBefore(m, log, 'kith')
   const meter = new CpuMeter()
-  const cold = await round(1)
+  const cold = await round(1, await settled())
   const warm: Round[] = []
-  for (let k = 0; k < m.warm; k++) warm.push(await round(2 + k))
-  return { cold, warm, cpu: meter.stop(), validateMs, rssMB: rss, connections }
+  for (let k = 0; k < m.warm; k++) warm.push(await round(2 + k, await settled()))
+  const cpu = meter.stop()
+  const counted = validateMs.length
+  if (m.profileDir != null) {
+    const settle = await settled()
+    await profileRound(m.profileDir, 'kith', async () => await round(2 + m.warm, settle), log, notes)
+  }
+  return { cold, warm, cpu, validateMs: validateMs.slice(0, counted), rssMB: rss, connections }
 }
 
 // ---------------------------------------------------------------- raw
 
 interface RawSeries extends Series { setupMs: number }
 
-async function measureRaw (policy: SignaturePolicy, plan: CommunityPlan, edges: Array<[number, number]>, m: Method, log: (s: string) => void): Promise<RawSeries> {
+async function measureRaw (policy: SignaturePolicy, plan: CommunityPlan, edges: Array<[number, number]>, m: Options, log: (s: string) => void, notes: string[]): Promise<RawSeries> {
   const topics = Array.from({ length: plan.groups.length }, (_, g) => `kith-bench-community-group-${g}`)
   const t0 = performance.now()
   const net = await startRawTopicNetwork({ size: plan.size, edges, topicsOf: plan.groupsOf.map(gs => gs.map(g => topics[g])), signaturePolicy: policy })
@@ -199,8 +236,7 @@ async function measureRaw (policy: SignaturePolicy, plan: CommunityPlan, edges: 
       })
     }
     const admin = net.nodes[0].services.pubsub
-    const round = async (nonce: number): Promise<Round> => {
-      const settle = await settleBefore(m, log, `raw ${policy}`)
+    const round = async (nonce: number, settle: QuietResult): Promise<Round> => {
       current = new Deliveries(nonce, expectedDeliveries(plan))
       const start = performance.now()
       await Promise.all(topics.map(async t => await admin.publish(t, makePayload(nonce, m.textChars))))
@@ -209,11 +245,17 @@ async function measureRaw (policy: SignaturePolicy, plan: CommunityPlan, edges: 
       log(`raw ${policy}: round ${nonce} (after ${(settle.ms / 1000).toFixed(1)} s waiting for quiet): last member after ${fmt(r.totalMs)} ms (${r.delivered}/${current.expected} delivered)`)
       return r
     }
+    const settled = async (): Promise<QuietResult> => await settleBefore(m, log, `raw ${policy}`)
     const meter = new CpuMeter()
-    const cold = await round(1)
+    const cold = await round(1, await settled())
     const warm: Round[] = []
-    for (let k = 0; k < m.warm; k++) warm.push(await round(2 + k))
-    return { cold, warm, cpu: meter.stop(), setupMs }
+    for (let k = 0; k < m.warm; k++) warm.push(await round(2 + k, await settled()))
+    const cpu = meter.stop()
+    if (m.profileDir != null) {
+      const settle = await settled()
+      await profileRound(m.profileDir, `raw ${policy}`, async () => await round(2 + m.warm, settle), log, notes)
+    }
+    return { cold, warm, cpu, setupMs }
   } finally {
     await net.stop()
   }
@@ -289,7 +331,7 @@ export async function run (opts: BenchOptions): Promise<Figure[]> {
     net = await startKithCommunity(plan, log, Date.now() + KITH_SETUP_DEADLINE_MS - performance.now(), m.setup)
     setupS = (performance.now() - tSetup) / 1000
     log(`kith: setup took ${setupS.toFixed(1)} s`)
-    const series = await measureKith(net, plan, m, log)
+    const series = await measureKith(net, plan, m, log, opts.notes)
     kith = { ...series, setup: net.setup }
     edges = edgesFromConnections(net.nodes.map(n => n.libp2p.getConnections().map(c => c.remotePeer.toString())), net.nodes.map(n => n.peerId))
   } catch (err) {
@@ -304,8 +346,8 @@ export async function run (opts: BenchOptions): Promise<Figure[]> {
     await net?.stop()
     if (net != null) log(`kith: ${plan.size} nodes stopped in ${((performance.now() - t) / 1000).toFixed(1)} s`)
   }
-  const sign = await measureRaw('StrictSign', plan, edges, m, log)
-  const noSign = await measureRaw('StrictNoSign', plan, edges, m, log)
+  const sign = await measureRaw('StrictSign', plan, edges, m, log, opts.notes)
+  const noSign = await measureRaw('StrictNoSign', plan, edges, m, log, opts.notes)
   opts.notes.push(`${m.members} member nodes + 1 announcer, ${m.groups} groups of ${groupSize} members + the announcer, each member in ${m.perMember} groups (seed ${m.seed}); ` +
     `every member dials the announcer and ${m.extraDials} random other members (${plan.edges.length} connections planned; Kith's DHT adds more, and raw gets the same)`)
   opts.notes.push(failed != null
