@@ -14,6 +14,8 @@ import type { ComponentLogger, Connection, Libp2p, Logger, PrivateKey, Startable
 export const RELAY_REGISTER_PROTOCOL = '/kith/relay/register/1.0.0'
 export const RELAY_STORE_PROTOCOL = '/kith/relay/store/1.0.0'
 export const RELAY_HISTORY_PROTOCOL = '/kith/history/1.0.0'
+/** gossiped messages accepted before they are written, at most (see accept) */
+const MAX_UNWRITTEN = 5000
 
 export interface RelayInit {
   /** how long messages are kept, ms (default 30 days) */
@@ -215,11 +217,22 @@ class DefaultRelayService implements RelayService {
       }
       good.push(data)
     }
-    // the store writes what arrives while it is busy as one batch; this resolves once ours is on disk
-    const stored = await this.store.put(topic, good, this.components.now(), sync)
-    this.counters.messagesIn += stored
-    if (this.store.bytes > this.maxStorageBytes) void this.prune().catch(() => {})
+    // the store writes what arrives while it is busy as one batch. An acknowledged store waits for it to reach the
+    // disk. Gossip does not: nobody was promised it is stored, and waiting held every message back by one or two
+    // batch writes before gossipsub forwarded it (which, with a sender's bounded window, capped what the relay
+    // carried). Past MAX_UNWRITTEN waiting messages gossip waits too, so a slow disk slows the relay, not its memory.
+    const storing = this.store.put(topic, good, this.components.now(), sync)
+    if (!sync && this.store.unwritten <= MAX_UNWRITTEN) {
+      storing.then(stored => { this.stored(stored) }, err => { this.log.error('storing gossip on %s failed: %e', topic, err) })
+      return TopicValidatorResult.Accept
+    }
+    this.stored(await storing)
     return TopicValidatorResult.Accept
+  }
+
+  private stored (count: number): void {
+    this.counters.messagesIn += count
+    if (this.store.bytes > this.maxStorageBytes) void this.prune().catch(() => {})
   }
 
   private async onRegister (stream: Stream, conn: Connection): Promise<void> {

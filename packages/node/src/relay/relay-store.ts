@@ -40,6 +40,8 @@ export class RelayStore {
   private unsynced = false
   private tail: Promise<unknown> = Promise.resolve()
   private readonly topicKeys = new Map<string, { bytes: Uint8Array, hex: string }>()
+  /** messages handed to put() whose batch has not been written yet */
+  unwritten = 0
 
   constructor (private readonly db: AppDb, private readonly log: (msg: string, ...args: unknown[]) => void = () => {}) {}
 
@@ -101,8 +103,10 @@ export class RelayStore {
     // the recent keys catch the copy a member also pushed; a read per gossiped message was most of the relay's cost.
     const held = sync ? this.lookup(items) : Promise.resolve(new Set<string>())
     held.catch(() => {}) // awaited (and its error reported) by the batch; not an unhandled rejection before that
+    this.unwritten += items.length
     return await new Promise<number>((resolve, reject) => {
-      this.pending.push({ tk: tk.hex, tkBytes: tk.bytes, items, held, receivedAt, sync, resolve, reject })
+      const done = (): void => { this.unwritten -= items.length }
+      this.pending.push({ tk: tk.hex, tkBytes: tk.bytes, items, held, receivedAt, sync, resolve: n => { done(); resolve(n) }, reject: err => { done(); reject(err) } })
       if (!this.flushQueued) {
         this.flushQueued = true
         void this.exclusive(async () => { await this.flush() }).catch(() => {})
