@@ -224,6 +224,33 @@ describe('communities between real nodes', () => {
     expect(bob.communities.show(communityId).groups.map(g => g.name)).toEqual(['Class 3C'])
   })
 
+  it('a member holding an older log fetches what it lacks from the sender of a tail it cannot attach; a non-member is refused', async () => {
+    const { alice, others: [bob], communityId, announcementGroup } = await school(1)
+    await waitFor(() => bob.communities.show(communityId).described, 'bob holds the description')
+    await alice.communities.edit(communityId, { description: 'first edit' })
+    await waitFor(() => bob.communities.show(communityId).description === 'first edit', 'bob has the first edit')
+    // bob lost the last entries (as a member admitted while the log went by, or with a log from a stale admin)
+    const internals = bob.communities as unknown as { held: Map<string, { log: Uint8Array[] }>, fold: (log: Uint8Array[]) => unknown }
+    const full = internals.held.get(communityId)?.log ?? []
+    expect(full.length).toBeGreaterThan(1)
+    internals.held.set(communityId, { log: full.slice(0, 1), state: internals.fold(full.slice(0, 1)) } as any)
+    expect(bob.communities.show(communityId).description).not.toBe('first edit')
+
+    // alice's next change goes out as a tail that starts past what bob holds
+    await alice.communities.edit(communityId, { description: 'second edit' })
+    await alice.communities.announce(communityId, 'Tail that does not attach')
+    const got = await waitFor(async () => (await announcements(bob, announcementGroup)).find(a => a.text === 'Tail that does not attach'), 'bob shows the announcement')
+    expect(got.signedBy).toBe(alice.peerId)
+    expect(bob.communities.show(communityId).description).toBe('second edit')
+
+    // someone in none of the community's groups gets no entries
+    const eve = await net.node()
+    await net.connect(eve, alice)
+    const { fetchCommunityLog } = await import('../packages/node/src/communities/log-sync.ts')
+    expect((await fetchCommunityLog(eve.libp2p, alice.peerId, fromBase58(communityId), 0, 5000)).entries).toEqual([])
+    expect((await fetchCommunityLog(bob.libp2p, alice.peerId, fromBase58(communityId), 0, 5000)).entries.length).toBe(full.length + 1)
+  })
+
   it('flags impersonating names in every answer that shows them, creation included', async () => {
     const alice = await net.node()
     const flagged = await alice.communities.create('Kíth Support')

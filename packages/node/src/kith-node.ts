@@ -70,6 +70,7 @@ export async function createKithNode (init: CreateKithNodeInit): Promise<FullKit
   // after groups: it plugs its hooks into the groups service when it starts
   const communitiesService = communities(init.communities)({
     privateKey: core.privateKey,
+    get libp2p () { return core.libp2p },
     groups: service,
     events: core.events as any,
     db: appDb(core),

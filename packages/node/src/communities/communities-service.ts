@@ -7,11 +7,12 @@ import {
 } from '@kith/protocol'
 import { CommunityNotFoundError, InvalidArgumentError, InvalidInviteError, NotAMemberError, NotAnAdminError } from '../errors.js'
 import { communityKeys as keys, json, logOps, readJson, scanJson, type CommunityMeta, type StoredReport, type StoredRequest } from './community-store.js'
-import type { AppDb } from '../groups/group-store.js'
+import type { AppDb, BatchOp } from '../groups/group-store.js'
 import type { CommunityHooks, PayloadVerdict } from '../groups/community-hooks.js'
 import type { GroupsService } from '../groups/groups-service.js'
 import type { KithNodeEvents } from '../types.js'
-import type { AbortOptions, ComponentLogger, Logger, PrivateKey, Startable, TypedEventTarget } from '@libp2p/interface'
+import type { AbortOptions, ComponentLogger, Libp2p, Logger, PrivateKey, Startable, TypedEventTarget } from '@libp2p/interface'
+import { COMMUNITY_LOG_PROTOCOL, fetchCommunityLog, serveCommunityLog } from './log-sync.js'
 import { randomBytes, type KeyObject } from 'node:crypto'
 
 export interface CommunitiesInit {
@@ -21,6 +22,7 @@ export interface CommunitiesInit {
 
 export interface CommunitiesComponents {
   privateKey: PrivateKey
+  libp2p: Pick<Libp2p, 'handle' | 'unhandle' | 'dialProtocol'>
   groups: GroupsService
   events: TypedEventTarget<KithNodeEvents>
   db: AppDb
@@ -68,6 +70,8 @@ function deferred (): { promise: Promise<void>, resolve: () => void } {
 
 /** a payload log chunk stays well under the group layer's message limit */
 const MAX_LOG_BYTES_PER_MESSAGE = 48 * 1024
+/** how long a member waits for the log entries it lacks from a peer (a validator waits too: keep it short) */
+const LOG_FETCH_TIMEOUT_MS = 5000
 
 /**
  * Communities: a signed description log (any admin can change it while the others are offline), carried inside the
@@ -87,6 +91,18 @@ export class CommunitiesService implements Startable {
   private readonly sentLog = new Map<string, number>()
   private readonly describeTimeout: number
   private readonly hooks: CommunityHooks
+  /**
+   * announcements verified lately, by their exact bytes: one announcement reaches a member once in every group of the
+   * community it is in, and its signature is checked once
+   */
+  private readonly logWrites = new Map<string, Promise<void>>()
+  /** log fetches under way, by community (catchUpLog) */
+  private readonly fetching = new Map<string, Promise<void>>()
+  /** groups whose whole log is about to be sent (resendLog) */
+  private readonly resending = new Set<string>()
+  /** states are never changed, only replaced (community-log.ts), so their group ids can be kept beside them */
+  private readonly groupIds = new WeakMap<CommunityState, string[]>()
+  private readonly verifiedAnnouncements = new Map<string, ReturnType<typeof verifyAnnouncement>>()
 
   constructor (private readonly components: CommunitiesComponents, init: CommunitiesInit = {}) {
     this.log = components.logger.forComponent('kith:communities')
@@ -118,10 +134,60 @@ export class CommunitiesService implements Startable {
     }
     this.loaded.resolve()
     this.components.events.addEventListener('group:members-changed', this.onMembersChanged)
+    await this.components.libp2p.handle(COMMUNITY_LOG_PROTOCOL, (stream, conn) => {
+      serveCommunityLog(stream, conn.remotePeer.toString(), { logFor: (c, peer) => this.logFor(c, peer) }, LOG_FETCH_TIMEOUT_MS).catch(err => {
+        this.log('log request from %p failed: %s', conn.remotePeer, (err as Error).message)
+        stream.abort(err as Error)
+      })
+    }, { runOnLimitedConnection: true })
+  }
+
+  /** a community's log, for a peer that is a member of one of its groups (it lists the groups and admins) */
+  private logFor (c: string, peer: string): Uint8Array[] | undefined {
+    const held = this.held.get(c)
+    if (held == null || !this.groupsOf(held.state).some(g => this.components.groups.roleOf(g, peer) != null)) return undefined
+    return held.log
+  }
+
+  /**
+   * The entries of community `c` that a sender holds and we lack, when it sent a tail that does not attach to ours
+   * (or a record of a community we hold no log of). One fetch at a time per community; failures are logged.
+   */
+  private async catchUpLog (c: string, communityId: Uint8Array, sender: Uint8Array): Promise<void> {
+    let running = this.fetching.get(c)
+    if (running == null) {
+      running = (async () => {
+        const from = this.held.get(c)?.log.length ?? 0
+        const { start, entries } = await fetchCommunityLog(this.components.libp2p, peerIdFromPublicKey(sender), communityId, from, LOG_FETCH_TIMEOUT_MS)
+        if (entries.length > 0) await this.mergeLog(c, entries, start)
+      })().catch(err => {
+        this.log('community %s: could not fetch its log from %s: %s', c, peerIdFromPublicKey(sender), (err as Error).message)
+      }).finally(() => { this.fetching.delete(c) })
+      this.fetching.set(c, running)
+    }
+    await running
+  }
+
+  /** merge entries into what we hold of community `c`; throws on entries that do not verify or attach */
+  private async mergeLog (c: string, entries: Uint8Array[], start: number): Promise<Held | undefined> {
+    const ours = this.held.get(c)
+    const merged = mergeCommunityLog(ours?.log ?? [], entries, start, this.verifier, ours?.state)
+    if (merged == null) return undefined
+    if (toBase58(merged.state.communityId) !== c) throw new Error('a log of another community')
+    // adopted before it is written: the same log arrives in every group of the community at once, and the other
+    // groups' messages must find it held, not verify it all again
+    this.adopt(c, merged)
+    const written = this.writeLog(c, logOps(c, 0, merged.log, ours?.log.length ?? 0))
+    if (!this.metas.has(c)) await this.saveMeta({ communityId: c, name: merged.state.name, announcementGroup: groupIdToString(merged.state.announcementGroup), left: false })
+    await written
+    this.emit('community:updated', { communityId: c })
+    return merged
   }
 
   async stop (): Promise<void> {
     this.components.events.removeEventListener('group:members-changed', this.onMembersChanged)
+    await this.components.libp2p.unhandle(COMMUNITY_LOG_PROTOCOL)
+    await Promise.allSettled([...this.fetching.values()])
     this.loaded = deferred()
     this.held.clear()
     this.metas.clear()
@@ -189,8 +255,14 @@ export class CommunitiesService implements Startable {
   }
 
   /** every group of the community, the announcement group first */
+  /** the announcement group's id, then every listed group's: asked on every COMMUNITY message received, so kept per state */
   private groupsOf (state: CommunityState): string[] {
-    return [groupIdToString(state.announcementGroup), ...[...state.groups.values()].map(g => groupIdToString(g.groupId))]
+    let ids = this.groupIds.get(state)
+    if (ids == null) {
+      ids = [groupIdToString(state.announcementGroup), ...[...state.groups.values()].map(g => groupIdToString(g.groupId))]
+      this.groupIds.set(state, ids)
+    }
+    return ids
   }
 
   // ---------------------------------------------------------------- the log
@@ -207,12 +279,23 @@ export class CommunitiesService implements Startable {
       log.push(bytes)
       state = merged.state
     }
-    await this.components.db.batch(logOps(communityId, held.log.length, log, held.log.length))
+    await this.writeLog(communityId, logOps(communityId, held.log.length, log, held.log.length))
     this.adopt(communityId, { log, state })
     this.emit('community:updated', { communityId })
     const targets = new Set([groupIdToString(state.announcementGroup), ...alsoTo])
     await Promise.allSettled([...targets].map(async g => this.sendLog(communityId, g, options)))
     return state
+  }
+
+  /** a community's log writes, one after another in the order they were made (so a later log never loses to an earlier one) */
+  private async writeLog (c: string, ops: BatchOp[]): Promise<void> {
+    const write = (this.logWrites.get(c) ?? Promise.resolve()).catch(() => {}).then(async () => { await this.components.db.batch(ops) })
+    this.logWrites.set(c, write)
+    try {
+      await write
+    } finally {
+      if (this.logWrites.get(c) === write) this.logWrites.delete(c)
+    }
   }
 
   /** the log entries group `g` may lack, in chunks that fit a group message */
@@ -258,11 +341,16 @@ export class CommunitiesService implements Startable {
     await this.sendToGroup(communityId, g, {}, undefined, options)
   }
 
+  /** the whole log to group `g`, once for all the members admitted in one go */
   private resendLog (g: string): void {
     const c = this.byGroup.get(g)
-    if (c == null || !this.held.has(c)) return
-    this.sentLog.set(g, 0)
-    this.sendLog(c, g).catch(err => { this.log('community %s: could not send the log to %s: %s', c, g, (err as Error).message) })
+    if (c == null || !this.held.has(c) || this.resending.has(g)) return
+    this.resending.add(g)
+    queueMicrotask(() => {
+      this.resending.delete(g)
+      this.sentLog.set(g, 0)
+      this.sendLog(c, g).catch(err => { this.log('community %s: could not send the log to %s: %s', c, g, (err as Error).message) })
+    })
   }
 
   // ---------------------------------------------------------------- receiving
@@ -282,19 +370,13 @@ export class CommunitiesService implements Startable {
       return { verdict: 'reject', why: (err as Error).message }
     }
     const c = toBase58(p.communityId)
-    const ours = this.held.get(c)
-    let held = ours
+    // a tail that starts past what we hold, or a record of a community we hold nothing of: its sender has the rest
+    const heldLength = this.held.get(c)?.log.length
+    if (heldLength == null || (p.log.length > 0 && Number(p.logStart) > heldLength)) await this.catchUpLog(c, p.communityId, sender)
+    let held = this.held.get(c)
     if (p.log.length > 0) {
       try {
-        const merged = mergeCommunityLog(ours?.log ?? [], p.log, Number(p.logStart), this.verifier, ours?.state)
-        if (merged != null) {
-          if (toBase58(merged.state.communityId) !== c) return { verdict: 'reject', why: 'a log of another community' }
-          await this.components.db.batch(logOps(c, 0, merged.log, ours?.log.length ?? 0))
-          if (!this.metas.has(c)) await this.saveMeta({ communityId: c, name: merged.state.name, announcementGroup: groupIdToString(merged.state.announcementGroup), left: false })
-          held = merged
-          this.adopt(c, merged)
-          this.emit('community:updated', { communityId: c })
-        }
+        held = await this.mergeLog(c, p.log, Number(p.logStart)) ?? held
       } catch (err) {
         const why = (err as Error).message
         // entries that do not attach to what we hold cannot be checked yet; forged ones are the sender's fault
@@ -311,7 +393,7 @@ export class CommunitiesService implements Startable {
     this.sentLog.set(groupId, Math.max(this.sentLog.get(groupId) ?? 0, Number(p.logStart) + p.log.length))
     try {
       if (p.announcement != null) {
-        const a = verifyAnnouncement(p.announcement, this.verifier)
+        const a = this.verifiedAnnouncement(p.announcement)
         if (!equals(a.communityId, state.communityId) || !equals(a.signer, sender)) return { verdict: 'reject', why: 'an announcement not signed by its sender' }
         if (!state.admins.has(toHex(a.signer))) return { verdict: 'reject', why: 'an announcement signed by a non-admin' }
         return { verdict: 'accept', display: { kind: 'announcement', text: a.text, community: { communityId: c, name: state.name }, signedBy: peerIdFromPublicKey(a.signer) } }
@@ -337,6 +419,17 @@ export class CommunitiesService implements Startable {
       return { verdict: 'reject', why: (err as Error).message }
     }
     return { verdict: 'accept' }
+  }
+
+  private verifiedAnnouncement (bytes: Uint8Array): ReturnType<typeof verifyAnnouncement> {
+    const key = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64')
+    let a = this.verifiedAnnouncements.get(key)
+    if (a == null) {
+      a = verifyAnnouncement(bytes, this.verifier)
+      if (this.verifiedAnnouncements.size >= 256) this.verifiedAnnouncements.delete(this.verifiedAnnouncements.keys().next().value as string)
+      this.verifiedAnnouncements.set(key, a)
+    }
+    return a
   }
 
   private async keepNote (c: string, note: ReturnType<typeof openAdminNote> & object): Promise<void> {

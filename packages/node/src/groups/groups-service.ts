@@ -93,6 +93,8 @@ const ACK_DELAY_MS = 250
 const COMMIT_DELAY_MS = 10
 
 type Origin = 'gossip' | 'history'
+/** what send() and sendPayload() hand to prepareOutgoing */
+type Outgoing = { text: string } | { payload: Uint8Array, display?: AnnouncementDisplay }
 
 /** how the API shows a name the suspicious-name scorer flags (a direct chat's empty name never is) */
 function nameFlags (name: string): { flagged: boolean, flagReasons: string[] } {
@@ -606,24 +608,7 @@ class DefaultGroupsService implements GroupsService {
    */
   async sendPayload (groupId: string, payload: Uint8Array, display?: AnnouncementDisplay, options?: AbortOptions): Promise<SendResult> {
     options?.signal?.throwIfAborted()
-    const session = this.activeSession(groupId)
-    const { messageId, msg } = await session.run(async () => {
-      const seq = session.meta.mySeq + 1
-      session.meta = { ...session.meta, mySeq: seq }
-      const messageId = messageIdFor(session.groupId, this.identity.publicKey, seq)
-      const ops: BatchOp[] = [{ type: 'put', key: keys.outbox(session.gid, seq), value: json({ seq, messageId, payload: Buffer.from(payload).toString('base64') }) }]
-      let msg: StoredMessage | undefined
-      if (display != null) {
-        msg = { messageId, groupId, from: this.myPeerId, ...display, timestamp: this.components.now(), status: 'pending', seq }
-        ops.push(...this.store.putMessageOps(session.gid, msg))
-      }
-      await this.saveMeta(session, ops)
-      session.outboxPending = true
-      return { messageId, msg }
-    })
-    if (msg != null) this.emit('group:message', this.publicMessage(msg))
-    void this.flush(session)
-    return { messageId }
+    return this.sendOutgoing(this.activeSession(groupId), { payload, display })
   }
 
   async leave (groupId: string, options?: AbortOptions): Promise<void> {
@@ -645,37 +630,49 @@ class DefaultGroupsService implements GroupsService {
     if (Buffer.byteLength(text, 'utf8') > MAX_TEXT_BYTES) throw new MessageTooLargeError(`a message holds at most ${MAX_TEXT_BYTES} bytes of text`)
     const session = this.activeSession(groupId)
     if (session.state.announceOnly && session.state.members.get(this.me)?.role !== 'admin') throw new NotAnAdminError('only admins post in an announcement group')
+    return this.sendOutgoing(session, { text })
+  }
+
+  private async sendOutgoing (session: GroupSession, content: Outgoing): Promise<SendResult> {
     // the queue's task does no I/O: receiving on this group does not wait for this send's write
-    const { msg, wire, receipts, written } = await session.run(async () => this.prepareText(session, groupId, text))
+    const { seq, messageId, msg, wire, receipts, written } = await session.run(async () => this.prepareOutgoing(session, content))
     try {
       await written
     } catch (err) {
-      session.directInFlight.delete(msg.seq)
+      session.directInFlight.delete(seq)
       throw err
     }
-    this.emit('group:message', this.publicMessage(msg))
+    if (msg != null) this.emit('group:message', this.publicMessage(msg))
     if (wire != null) {
-      const publishing = this.publishDirect(session, msg, wire, receipts)
+      const publishing = this.publishDirect(session, seq, msg, wire, receipts)
       this.directSends.add(publishing)
       void publishing.finally(() => this.directSends.delete(publishing))
     } else {
       void this.flush(session)
     }
-    return { messageId: msg.messageId }
+    return { messageId }
   }
 
   /**
-   * A new text's seq, and its encryption when nothing waits in the outbox and someone carries the topic. Message,
-   * outbox entry, seq counter and (when encrypted) chain position go in one batch that `written` commits before
-   * anything is published: nothing typed is lost on a crash, and a ratchet step is never used twice.
+   * A new text's or community payload's seq, and its encryption when nothing waits in the outbox and someone carries
+   * the topic. Message (a payload has one only when it is shown), outbox entry, seq counter and (when encrypted) chain
+   * position go in one batch that `written` commits before anything is published: nothing typed is lost on a crash,
+   * and a ratchet step is never used twice. Sends of one tick share that batch: an announcement into 50 groups is one
+   * write, not 50 rounds of reads and writes through the outbox.
    */
-  private prepareText (session: GroupSession, groupId: string, text: string): { msg: StoredMessage, wire?: Uint8Array, receipts: Inner['receipts'], written: Promise<void> } {
+  private prepareOutgoing (session: GroupSession, content: Outgoing): { seq: number, messageId: string, msg?: StoredMessage, wire?: Uint8Array, receipts: Inner['receipts'], written: Promise<void> } {
     const seq = session.meta.mySeq + 1
     session.meta = { ...session.meta, mySeq: seq }
-    const msg: StoredMessage = { messageId: messageIdFor(session.groupId, this.identity.publicKey, seq), groupId, from: this.myPeerId, kind: 'text', text, timestamp: this.components.now(), status: 'pending', seq }
+    const messageId = messageIdFor(session.groupId, this.identity.publicKey, seq)
+    const timestamp = this.components.now()
+    const text = 'text' in content ? content.text : ''
+    const msg: StoredMessage | undefined = 'text' in content
+      ? { messageId, groupId: session.gid, from: this.myPeerId, kind: 'text', text, timestamp, status: 'pending', seq }
+      : content.display == null ? undefined : { messageId, groupId: session.gid, from: this.myPeerId, ...content.display, timestamp, status: 'pending', seq }
+    const payload = 'payload' in content ? content.payload : undefined
     const ops: BatchOp[] = [
-      ...this.store.putMessageOps(session.gid, msg),
-      { type: 'put', key: keys.outbox(session.gid, seq), value: json({ seq, messageId: msg.messageId }) },
+      ...(msg == null ? [] : this.store.putMessageOps(session.gid, msg)),
+      { type: 'put', key: keys.outbox(session.gid, seq), value: json(payload == null ? { seq, messageId } : { seq, messageId, payload: Buffer.from(payload).toString('base64') }) },
       { type: 'put', key: keys.meta(session.gid), value: json(session.meta) }
     ]
     let wire: Uint8Array | undefined
@@ -683,8 +680,10 @@ class DefaultGroupsService implements GroupsService {
     const chain = session.myChain
     if (this.started && !session.outboxPending && !session.flushing && chain != null && equals(chain.epoch, session.state.head) &&
       this.components.pubsub.getSubscribers(session.topic).length > 0) {
-      receipts = piggyback(session, text, Date.now())
-      const encrypted = encryptGroupMessage(this.identity, chain, { seq: BigInt(seq), timestamp: BigInt(msg.timestamp), kind: Inner.Kind.TEXT, text, receipts, padding: new Uint8Array(0) })
+      const inner: Inner = payload == null
+        ? { seq: BigInt(seq), timestamp: BigInt(timestamp), kind: Inner.Kind.TEXT, text, receipts: (receipts = piggyback(session, text, Date.now())), padding: new Uint8Array(0) }
+        : { seq: BigInt(seq), timestamp: BigInt(timestamp), kind: Inner.Kind.COMMUNITY, text: '', receipts: [], padding: new Uint8Array(0), payload }
+      const encrypted = encryptGroupMessage(this.identity, chain, inner)
       session.myChain = encrypted.chain
       wire = encrypted.wire
       ops.push(this.myChainOp(session), ...this.wireOps(session, wire, this.hashOf(wire)))
@@ -692,11 +691,11 @@ class DefaultGroupsService implements GroupsService {
     } else {
       session.outboxPending = true
     }
-    return { msg, wire, receipts, written: this.writes.batch(ops) }
+    return { seq, messageId, msg, wire, receipts, written: this.writes.batch(ops) }
   }
 
-  /** publish a text send() encrypted; on success it leaves the outbox, else the outbox sends it again later */
-  private async publishDirect (session: GroupSession, msg: StoredMessage, wire: Uint8Array, receipts: Inner['receipts']): Promise<void> {
+  /** publish what send() or sendPayload() encrypted; on success it leaves the outbox, else the outbox sends it again later */
+  private async publishDirect (session: GroupSession, seq: number, msg: StoredMessage | undefined, wire: Uint8Array, receipts: Inner['receipts']): Promise<void> {
     try {
       const recipients = await this.publishWire(session, wire)
       if (recipients === 0) {
@@ -704,17 +703,18 @@ class DefaultGroupsService implements GroupsService {
         session.outboxPending = true
         return
       }
-      const ops: BatchOp[] = [{ type: 'del', key: keys.outbox(session.gid, msg.seq) }]
+      const ops: BatchOp[] = [{ type: 'del', key: keys.outbox(session.gid, seq) }]
       // receipts may have come back while publishing: delivered is never taken back to sent
-      const status: MessageStatus = msg.seq <= session.deliveredUpTo ? 'delivered' : 'sent'
-      if (!session.tombstones.has(msg.messageId)) ops.push(...this.store.putMessageOps(session.gid, { ...msg, status }))
+      const status: MessageStatus = seq <= session.deliveredUpTo ? 'delivered' : 'sent'
+      const shown = msg != null && !session.tombstones.has(msg.messageId)
+      if (shown) ops.push(...this.store.putMessageOps(session.gid, { ...msg, status }))
       this.writes.queue(ops)
-      if (status === 'sent' && !session.tombstones.has(msg.messageId)) this.emit('group:message-status', { groupId: session.gid, messageId: msg.messageId, status })
+      if (status === 'sent' && shown) this.emit('group:message-status', { groupId: session.gid, messageId: msg.messageId, status })
     } catch (err) {
-      this.log('group %s: sending %s failed, it stays in the outbox: %s', session.gid, msg.messageId, (err as Error).message)
+      this.log('group %s: sending %s failed, it stays in the outbox: %s', session.gid, messageIdFor(session.groupId, this.identity.publicKey, seq), (err as Error).message)
       session.outboxPending = true
     } finally {
-      session.directInFlight.delete(msg.seq)
+      session.directInFlight.delete(seq)
     }
   }
 
@@ -872,6 +872,9 @@ class DefaultGroupsService implements GroupsService {
       if (inviteSecret != null) session.meta = { ...session.meta, inviteSecret: toHex(inviteSecret) }
       await this.appendEntries(session, entries, verified)
     })
+    // whoever this node let in gets what the community service hands newcomers (the community's log) now, not with
+    // the next announcement
+    for (const [op, fields] of list) if (op === LogOp.ADD && fields.target != null) this.hooks?.onAdmitted(session.gid, fields.target)
   }
 
   /** append verified entries that follow the current head, persist, and act on the new state */
