@@ -372,7 +372,7 @@ export class CommunitiesService implements Startable {
     const c = toBase58(p.communityId)
     // a tail that starts past what we hold, or a record of a community we hold nothing of: its sender has the rest
     const heldLength = this.held.get(c)?.log.length
-    if (heldLength == null || (p.log.length > 0 && Number(p.logStart) > heldLength)) await this.catchUpLog(c, p.communityId, sender)
+    if (Number(p.logStart) > (heldLength ?? 0) || (heldLength == null && p.log.length === 0)) await this.catchUpLog(c, p.communityId, sender)
     let held = this.held.get(c)
     if (p.log.length > 0) {
       try {
