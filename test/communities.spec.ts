@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import {
-  encodeCommunityPayload, fromBase58, groupIdFromString, groupTopic, identityFromSeed, signAnnouncement
+  encodeCommunityPayload, fromBase58, groupIdFromString, groupTopic, identityFromSeed, publicKeyFromPeerId, signAnnouncement,
+  toHex
 } from '@kith/protocol'
 import { TestNet, texts, waitFor } from './helpers/nodes.js'
 import type { FullKithNode } from '@kith/node'
@@ -249,6 +250,26 @@ describe('communities between real nodes', () => {
     const { fetchCommunityLog } = await import('../packages/node/src/communities/log-sync.ts')
     expect((await fetchCommunityLog(eve.libp2p, alice.peerId, fromBase58(communityId), 0, 5000)).entries).toEqual([])
     expect((await fetchCommunityLog(bob.libp2p, alice.peerId, fromBase58(communityId), 0, 5000)).entries.length).toBe(full.length + 1)
+  })
+
+  it('asks a member that sends tails starting nowhere for the log once, not for each message', async () => {
+    const { alice, others: [bob], communityId, announcementGroup } = await school(1)
+    await waitFor(() => bob.communities.show(communityId).described, 'bob holds the description')
+    let asked = 0
+    const internals = bob.communities as unknown as { logFor: (c: string, peer: string) => unknown }
+    const logFor = internals.logFor.bind(bob.communities)
+    internals.logFor = (c, peer) => { asked++; return logFor(c, peer) }
+    const tail = encodeCommunityPayload({ communityId: fromBase58(communityId), logStart: 1000n, log: [] })
+    await bob.groups.sendPayload(announcementGroup, tail)
+    await waitFor(() => asked === 1, 'alice asks bob for the log')
+    await bob.groups.sendPayload(announcementGroup, tail)
+    // alice has taken in both of bob's messages, and asked once
+    const window = (): number => (alice.groups as unknown as { sessions: Map<string, { windows: Map<string, { contiguous: number }> }> })
+      .sessions.get(announcementGroup)?.windows.get(toHex(publicKeyFromPeerId(bob.peerId)))?.contiguous ?? 0
+    const before = window()
+    await bob.groups.sendPayload(announcementGroup, tail)
+    await waitFor(() => window() > before, 'alice takes in the next tail')
+    expect(asked).toBe(1)
   })
 
   it('flags impersonating names in every answer that shows them, creation included', async () => {

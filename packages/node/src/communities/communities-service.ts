@@ -72,6 +72,8 @@ function deferred (): { promise: Promise<void>, resolve: () => void } {
 const MAX_LOG_BYTES_PER_MESSAGE = 48 * 1024
 /** how long a member waits for the log entries it lacks from a peer (a validator waits too: keep it short) */
 const LOG_FETCH_TIMEOUT_MS = 5000
+/** a sender whose log answer brought nothing new is asked again only after this long */
+const LOG_FETCH_BACKOFF_MS = 30_000
 
 /**
  * Communities: a signed description log (any admin can change it while the others are offline), carried inside the
@@ -96,6 +98,8 @@ export class CommunitiesService implements Startable {
    * community it is in, and its signature is checked once
    */
   private readonly logWrites = new Map<string, Promise<void>>()
+  /** `<community>/<sender hex>` → when its log was last asked for (catchUpLog) */
+  private readonly fetchedFrom = new Map<string, number>()
   /** log fetches under way, by community (catchUpLog) */
   private readonly fetching = new Map<string, Promise<void>>()
   /** groups whose whole log is about to be sent (resendLog) */
@@ -156,10 +160,19 @@ export class CommunitiesService implements Startable {
   private async catchUpLog (c: string, communityId: Uint8Array, sender: Uint8Array): Promise<void> {
     let running = this.fetching.get(c)
     if (running == null) {
+      // a sender whose last answer did not help is not asked again for a while: a member sending tails that start
+      // nowhere cannot make every other member dial it for each message
+      const asked = `${c}/${toHex(sender)}`
+      const last = this.fetchedFrom.get(asked)
+      if (last != null && this.components.now() - last < LOG_FETCH_BACKOFF_MS) return
+      this.fetchedFrom.set(asked, this.components.now())
+      if (this.fetchedFrom.size > 1000) this.fetchedFrom.delete(this.fetchedFrom.keys().next().value as string)
       running = (async () => {
         const from = this.held.get(c)?.log.length ?? 0
         const { start, entries } = await fetchCommunityLog(this.components.libp2p, peerIdFromPublicKey(sender), communityId, from, LOG_FETCH_TIMEOUT_MS)
         if (entries.length > 0) await this.mergeLog(c, entries, start)
+        // it helped: the next tail from this sender may be fetched at once
+        if ((this.held.get(c)?.log.length ?? 0) > from) this.fetchedFrom.delete(asked)
       })().catch(err => {
         this.log('community %s: could not fetch its log from %s: %s', c, peerIdFromPublicKey(sender), (err as Error).message)
       }).finally(() => { this.fetching.delete(c) })
