@@ -272,6 +272,23 @@ describe('communities between real nodes', () => {
     expect(asked).toBe(1)
   })
 
+  it('members send no receipts for announcements (n² decryptions in a big community): they stay sent', async () => {
+    const { alice, others: [bob, carol], communityId, announcementGroup } = await school(2)
+    // what the members encrypt and send from now on (white-box: the one place every group message goes through)
+    const sentKinds: number[] = []
+    for (const n of [bob, carol]) {
+      const internals = n.groups as unknown as { sendInner: (session: unknown, inner: { kind: number }) => Promise<number> }
+      const sendInner = internals.sendInner.bind(n.groups)
+      internals.sendInner = async (session, inner) => { sentKinds.push(inner.kind); return await sendInner(session, inner) }
+    }
+    await alice.communities.announce(communityId, 'No receipts for this')
+    for (const n of [bob, carol]) await waitFor(async () => (await announcements(n, announcementGroup)).some(a => a.text === 'No receipts for this'), 'members show it')
+    // a standalone receipt would leave after 2 s (receiptDelay)
+    await new Promise(resolve => setTimeout(resolve, 3500))
+    expect(sentKinds).toEqual([])
+    expect((await alice.groups.messages(announcementGroup)).find(m => m.text === 'No receipts for this')?.status).toBe('sent')
+  })
+
   it('flags impersonating names in every answer that shows them, creation included', async () => {
     const alice = await net.node()
     const flagged = await alice.communities.create('Kíth Support')

@@ -1230,8 +1230,13 @@ class DefaultGroupsService implements GroupsService {
         ops.push({ type: 'put', key: orderKey, value: () => json(message) }, { type: 'put', key: keys.messageIndex(g, message.messageId), value: str(orderKey) })
       }
       if (next.above.length > 0) this.scheduleGapFetch(session)
-      session.receiptDue.add(senderHex)
-      this.scheduleReceipt(session)
+      // a receipt goes to the whole topic: from every member of an announcement group (where nobody answers, so none
+      // rides on a text) and for every community record it would cost each member a decryption per member per
+      // message. Those show "sent", never "delivered"
+      if (inner.kind === Inner.Kind.TEXT && !session.state.announceOnly) {
+        session.receiptDue.add(senderHex)
+        this.scheduleReceipt(session)
+      }
     }
     // receipts come in RECEIPT messages and ride on texts
     let confirmed = false
