@@ -180,4 +180,23 @@ describe('groups between real nodes', () => {
     const summary = (await alice.groups.list()).find(g => g.groupId === groupId)
     expect(summary).toMatchObject({ direct: true, peer: bob.peerId, members: 2 })
   })
+
+  it('tries a welcome that failed again while the new member stays connected', async () => {
+    const alice = await net.node({ groups: { welcomeRetry: 1000 } })
+    const bob = await net.node()
+    await net.connect(alice, bob)
+    // bob's first welcome fails (a busy peer whose stream timed out, say); the connection stays up
+    let refused = 0
+    const internals = bob.groups as unknown as { onWelcomeStream: (stream: { abort: (err: Error) => void }, conn: unknown) => Promise<void> }
+    const onWelcomeStream = internals.onWelcomeStream.bind(bob.groups)
+    internals.onWelcomeStream = async (stream, conn) => {
+      if (refused++ === 0) { stream.abort(new Error('busy')); return }
+      await onWelcomeStream(stream, conn)
+    }
+    const { groupId } = await alice.groups.create('Retry club')
+    await alice.groups.add(groupId, bob.peerId)
+    await waitFor(async () => (await bob.groups.list()).some(g => g.groupId === groupId), 'bob is welcomed without reconnecting', 15_000)
+    expect(refused).toBeGreaterThanOrEqual(2)
+    expect(alice.libp2p.getConnections(bob.libp2p.peerId).length).toBeGreaterThan(0)
+  })
 })

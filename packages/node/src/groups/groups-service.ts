@@ -46,6 +46,8 @@ export interface GroupsInit {
   receiptDelay?: number
   /** history is asked for from this long before the last thing heard, ms (default 10 min) */
   historyOverlap?: number
+  /** a welcome not delivered yet is tried again this often while its peer is connected, ms (default 15 s) */
+  welcomeRetry?: number
 }
 
 export interface GroupsComponents {
@@ -113,6 +115,9 @@ class DefaultGroupsService implements GroupsService {
   private readonly store: GroupStore
   /** send()s publishing past the outbox, waited for on stop so that their status lands before the store closes */
   private readonly directSends = new Set<Promise<void>>()
+  /** peers with welcomes not delivered yet → when to try again (tick) */
+  private readonly welcomesDue = new Map<string, number>()
+  private readonly welcomeRetry: number
   private readonly verifier = new SignatureVerifier()
   private readonly sealKeys = new Map<string, KeyObject>()
   private readonly sessions = new Map<string, GroupSession>()
@@ -145,6 +150,7 @@ class DefaultGroupsService implements GroupsService {
     this.joinTimeout = init.joinTimeout ?? 30_000
     this.receiptDelay = init.receiptDelay ?? 2000
     this.historyOverlap = init.historyOverlap ?? 10 * 60_000
+    this.welcomeRetry = init.welcomeRetry ?? 15_000
   }
 
   // ---------------------------------------------------------------- lifecycle
@@ -162,6 +168,7 @@ class DefaultGroupsService implements GroupsService {
         this.log.error('group %s could not be loaded: %e', meta.groupId, err)
       }
     }
+    for await (const [key] of this.store.entries(keys.welcomeRange())) this.welcomesDue.set(key.split('/')[1], 0)
     pubsub.addEventListener('subscription-change', this.onSubscriptionChange)
     libp2p.addEventListener('peer:connect', this.onPeerConnect)
     libp2p.addEventListener('peer:identify', this.onPeerIdentify)
@@ -328,6 +335,13 @@ class DefaultGroupsService implements GroupsService {
   private async tick (): Promise<void> {
     if (!this.started) return
     const now = this.components.now()
+    // a welcome whose delivery timed out (a busy peer) is tried again while the peer is connected, not only when it
+    // reconnects: a member added while online would otherwise wait for its next connection to learn it is in
+    for (const [peer, at] of this.welcomesDue) {
+      if (at > now || this.components.libp2p.getConnections(peerIdFromString(peer)).length === 0) continue
+      this.welcomesDue.set(peer, now + this.welcomeRetry)
+      void this.deliverWelcomes(peer)
+    }
     for (const session of this.sessions.values()) {
       if (session.meta.left) continue
       const due = [...session.keyRetries].filter(([member, r]) => r.nextAt <= now && session.isMember(member) && !session.acked.has(member)).map(([m]) => m)
@@ -922,6 +936,7 @@ class DefaultGroupsService implements GroupsService {
       for (const member of added) {
         // a new member is not on the topic yet: tell it directly, and keep trying until it answers
         await this.store.db.put(keys.welcome(this.peerIdOf(member), session.gid), new Uint8Array(0))
+        this.welcomesDue.set(this.peerIdOf(member), this.components.now() + this.welcomeRetry)
         void this.deliverWelcomes(this.peerIdOf(member))
       }
     }
@@ -1528,6 +1543,7 @@ class DefaultGroupsService implements GroupsService {
   }
 
   private async deliverWelcomes (peerId: string): Promise<void> {
+    let left = false
     for await (const [key] of this.store.entries({ gte: `wel/${peerId}/`, lt: `wel/${peerId}0` })) {
       const gid = key.slice(`wel/${peerId}/`.length)
       const session = this.sessions.get(gid)
@@ -1541,10 +1557,13 @@ class DefaultGroupsService implements GroupsService {
         const stream = await this.components.libp2p.dialProtocol(peerIdFromString(peerId), WELCOME_PROTOCOL, { signal, runOnLimitedConnection: true })
         const [ack] = await requestFrames(stream, JoinResponse.encode({ accepted: true, error: '', log: session.log }), { maxFrameBytes: 64, maxFrames: 1 }, signal)
         if (ack?.[0] === 1) await this.store.db.del(key)
+        else left = true
       } catch (err) {
+        left = true
         this.log('welcome to %s for group %s not delivered yet: %s', peerId, gid, (err as Error).message)
       }
     }
+    if (!left) this.welcomesDue.delete(peerId)
   }
 
   private async onWelcomeStream (stream: Stream, connection: Connection): Promise<void> {
