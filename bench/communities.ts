@@ -304,7 +304,7 @@ function figures (m: Method, plan: CommunityPlan, k: KithResult | null, sign: Ra
     row('setup: of which waiting for quiet between the waves of groups', 's', sec(k?.setup.wavesQuietMs)),
     row('setup: then until keys and meshes are ready (raw: whole setup)', 's', sec(k?.setup.readyMs), sign.setupMs / 1000),
     row('setup: (node, topic) pairs whose subscribers or mesh had not formed after 30 s (measured anyway)', 'count', k?.setup.meshGaps.length),
-    row('setup: welcomes the bench re-sent (Kith retries a timed-out welcome only on reconnection)', 'count', k?.setup.welcomesResent),
+    row('setup: welcomes the bench re-sent after 20 s (Kith itself retries every 15 s while the member is connected)', 'count', k?.setup.welcomesResent),
     row('setup: CPU of the bench process', 'cores', k?.setup.cpu.ownCores),
     row('setup: CPU of OTHER processes on the machine (noise)', 'cores', k?.setup.cpu.otherCores),
     row(`process RSS with the ${plan.size} Kith nodes running`, 'MB', k?.rssMB),

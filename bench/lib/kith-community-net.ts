@@ -119,9 +119,9 @@ export async function startKithCommunity (plan: CommunityPlan, log: (s: string) 
     // another (each a new epoch); 'batch' (the default): all of a group's members in ONE membership change, through
     // the groups service's private commit() (what groups.add does with a one-entry list) — every epoch change makes
     // each member fetch the group's history again, and ten one-by-one epochs per group swamp the nodes (see
-    // docs/BENCHMARKS.md). A welcome whose delivery timed out is sent again only when the member reconnects
-    // (deliverWelcomes runs on peer:connect and after an add): a member not welcomed after WELCOME_WAIT_MS gets its
-    // pending welcomes re-sent through that same private method, and the re-sends are counted.
+    // docs/BENCHMARKS.md). A welcome whose delivery timed out is sent again on reconnection and every 15 s while the
+    // member stays connected (deliverWelcomes); a member not welcomed after WELCOME_WAIT_MS also gets its pending
+    // welcomes re-sent by the bench through that same private method, and those re-sends are counted.
     const t3 = performance.now()
     let adds = 0
     let welcomesResent = 0
