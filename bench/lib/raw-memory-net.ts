@@ -2,36 +2,12 @@
 // to a different set of topics each (raw-node.ts has loopback TCP, one topic and a ring). Also the mesh-readiness check
 // both a raw and a Kith network of that shape are waited on with.
 import { randomBytes } from 'node:crypto'
-import { noise } from '@chainsafe/libp2p-noise'
-import { yamux } from '@chainsafe/libp2p-yamux'
-import { gossipsub } from '@libp2p/gossipsub'
-import { createPeerScoreParams } from '@libp2p/gossipsub/score'
-import { identify } from '@libp2p/identify'
 import { memory } from '@libp2p/memory'
-import { createLibp2p } from 'libp2p'
-import { meshPeers, type RawNode, type RawNodeOptions } from './raw-node.js'
+import { createRawNode, meshPeers, type RawNode, type RawNodeOptions } from './raw-node.js'
 import { waitFor } from './stats.js'
 
 export async function createRawMemoryNode (listen: string, opts: RawNodeOptions): Promise<RawNode> {
-  return await createLibp2p({
-    addresses: { listen: [listen] },
-    transports: [memory()],
-    connectionEncrypters: [noise()],
-    streamMuxers: [yamux()],
-    connectionGater: { denyDialMultiaddr: async () => false },
-    connectionManager: { inboundConnectionThreshold: 1000, maxIncomingPendingConnections: 100 },
-    services: {
-      identify: identify(),
-      pubsub: gossipsub({
-        globalSignaturePolicy: opts.signaturePolicy,
-        emitSelf: false,
-        allowPublishToZeroTopicPeers: false,
-        // the same score parameters as raw-node.ts (and Kith): no colocation penalty
-        scoreParams: createPeerScoreParams({ IPColocationFactorWeight: 0 }),
-        ...opts.gossipsub
-      })
-    }
-  })
+  return await createRawNode(opts, { transports: [memory()], listen })
 }
 
 /** what the readiness check needs of a gossipsub node (a raw node's or a Kith node's pubsub service) */

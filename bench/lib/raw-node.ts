@@ -5,7 +5,7 @@ import { gossipsub, type GossipSub, type GossipsubOpts, type SignaturePolicy } f
 import { createPeerScoreParams } from '@libp2p/gossipsub/score'
 import { identify } from '@libp2p/identify'
 import { tcp } from '@libp2p/tcp'
-import { createLibp2p, type Libp2p } from 'libp2p'
+import { createLibp2p, type Libp2p, type Libp2pOptions } from 'libp2p'
 import { waitFor } from './stats.js'
 
 export type RawNode = Libp2p<{ identify: unknown, pubsub: GossipSub }>
@@ -21,10 +21,16 @@ export interface RawNodeOptions {
   gossipsub?: Partial<GossipsubOpts>
 }
 
-export async function createRawNode (opts: RawNodeOptions): Promise<RawNode> {
+/** where a raw node listens: loopback TCP unless told otherwise (raw-memory-net.ts uses the memory transport) */
+export interface RawNodeTransport {
+  transports: NonNullable<Libp2pOptions['transports']>
+  listen: string
+}
+
+export async function createRawNode (opts: RawNodeOptions, on: RawNodeTransport = { transports: [tcp()], listen: '/ip4/127.0.0.1/tcp/0' }): Promise<RawNode> {
   return await createLibp2p({
-    addresses: { listen: ['/ip4/127.0.0.1/tcp/0'] },
-    transports: [tcp()],
+    addresses: { listen: [on.listen] },
+    transports: on.transports,
     connectionEncrypters: [noise()],
     streamMuxers: [yamux()],
     // loopback dials must be allowed
