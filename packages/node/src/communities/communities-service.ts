@@ -93,10 +93,7 @@ export class CommunitiesService implements Startable {
   private readonly sentLog = new Map<string, number>()
   private readonly describeTimeout: number
   private readonly hooks: CommunityHooks
-  /**
-   * announcements verified lately, by their exact bytes: one announcement reaches a member once in every group of the
-   * community it is in, and its signature is checked once
-   */
+  /** each community's log write under way (writeLog) */
   private readonly logWrites = new Map<string, Promise<void>>()
   /** `<community>/<sender hex>` → when its log was last asked for (catchUpLog) */
   private readonly fetchedFrom = new Map<string, number>()
@@ -106,6 +103,10 @@ export class CommunitiesService implements Startable {
   private readonly resending = new Set<string>()
   /** states are never changed, only replaced (community-log.ts), so their group ids can be kept beside them */
   private readonly groupIds = new WeakMap<CommunityState, string[]>()
+  /**
+   * announcements verified lately, by their exact bytes: one announcement reaches a member once in every group of the
+   * community it is in, and its signature is checked once
+   */
   private readonly verifiedAnnouncements = new Map<string, ReturnType<typeof verifyAnnouncement>>()
 
   constructor (private readonly components: CommunitiesComponents, init: CommunitiesInit = {}) {
@@ -267,7 +268,6 @@ export class CommunitiesService implements Startable {
     }
   }
 
-  /** every group of the community, the announcement group first */
   /** the announcement group's id, then every listed group's: asked on every COMMUNITY message received, so kept per state */
   private groupsOf (state: CommunityState): string[] {
     let ids = this.groupIds.get(state)
