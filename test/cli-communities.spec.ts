@@ -1,6 +1,6 @@
 // The community walk-through over the CLI, with two real daemons, and the community commands' usage errors.
 import { afterAll, describe, expect, it } from 'vitest'
-import { cleanupDaemons, dialAddr, eventually, runKith, startDaemon, type Daemon } from './helpers/daemon.ts'
+import { cleanupDaemons, dialAddr, eventually, runKith, startDaemon, type Daemon, stopCleanly } from './helpers/daemon.ts'
 
 afterAll(cleanupDaemons)
 
@@ -116,7 +116,7 @@ describe('communities over the CLI', () => {
         expect((await b.json(['group', 'messages', open.groupId])).map((m: any) => m.messageId)).not.toContain(messageId)
       }, 20_000)
 
-      expect((await Promise.all([a.stop(), b.stop()])).map(r => r.code)).toEqual([0, 0])
+      await stopCleanly(a, b)
     })
   })
 
@@ -189,7 +189,7 @@ describe('communities over the CLI', () => {
       expect(await a.json(['community', 'group', 'remove', c, g])).toEqual({})
       expect((await a.json(['community', 'show', c])).groups).toEqual([])
 
-      expect((await Promise.all([a.stop(), b.stop()])).map(r => r.code)).toEqual([0, 0])
+      await stopCleanly(a, b)
     })
   })
 

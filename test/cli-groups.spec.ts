@@ -1,6 +1,6 @@
 // The group walk-through over the CLI, with two (or three) real daemons.
 import { afterAll, describe, expect, it } from 'vitest'
-import { cleanupDaemons, dialAddr, eventually, startDaemon, type Daemon } from './helpers/daemon.ts'
+import { cleanupDaemons, dialAddr, eventually, startDaemon, type Daemon, stopCleanly } from './helpers/daemon.ts'
 
 afterAll(cleanupDaemons)
 
@@ -124,7 +124,7 @@ describe('groups over the CLI', () => {
     // B's removal did not leak "after B left"
     expect((await b.json(['group', 'messages', g])).map((m: any) => m.text)).not.toContain('after B left')
 
-    expect((await Promise.all([a.stop(), b.stop()])).map(r => r.code)).toEqual([0, 0])
+    await stopCleanly(a, b)
   })
 
   it('invite --reset, admin promotion, leave, and errors', async () => {
@@ -166,6 +166,6 @@ describe('groups over the CLI', () => {
     expect(await fails(a, ['group', 'join', 'not-an-invite', '--timeout', '2'])).toContain('InvalidInviteError')
     expect(await fails(a, ['chat', 'not-a-peer-id', 'hi'])).toContain('InvalidArgumentError')
 
-    expect((await Promise.all([a.stop(), b.stop(), c.stop()])).map(r => r.code)).toEqual([0, 0, 0])
+    await stopCleanly(a, b, c)
   })
 })

@@ -5,7 +5,7 @@ import { createServer } from 'node:net'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import WebSocket from 'ws'
-import { cleanupDaemons, dialAddr, eventually, makeDataDir, runKith, startDaemon } from './helpers/daemon.ts'
+import { cleanupDaemons, dialAddr, eventually, makeDataDir, runKith, startDaemon, stopCleanly } from './helpers/daemon.ts'
 
 afterAll(cleanupDaemons)
 
@@ -133,7 +133,7 @@ describe('kith daemon', () => {
     expect(bad.stderr).toMatch(/^kith: /)
     expect(bad.stdout).toBe('')
 
-    expect((await Promise.all([a.stop(), b.stop()])).map(r => r.code)).toEqual([0, 0])
+    await stopCleanly(a, b)
   })
 
   it('a second daemon on the same data folder exits non-zero with a clear message', async () => {

@@ -5,7 +5,7 @@ import { join } from 'node:path'
 import { Level } from 'level'
 import { afterAll, describe, expect, it, onTestFailed } from 'vitest'
 import {
-  cleanupDaemons, dialAddr, eventually, freePort, makeDataDir, parseMetric, runKith, startDaemon, startRelay, type Daemon, type Relay
+  cleanupDaemons, dialAddr, eventually, freePort, makeDataDir, parseMetric, runKith, startDaemon, startRelay, stopCleanly, type Daemon, type Relay
 } from './helpers/daemon.ts'
 
 afterAll(cleanupDaemons)
@@ -262,7 +262,7 @@ describe('kith relay (real processes)', () => {
     expect(parseMetric(scrape, 'kith_relay_stored_messages')).toBeGreaterThanOrEqual(2)
     expect(parseMetric(scrape, 'kith_relay_connections')).toBeGreaterThanOrEqual(2)
 
-    expect((await Promise.all([a.stop(), b.stop(), relay.stop()])).map(r => r.code)).toEqual([0, 0, 0])
+    await stopCleanly(a, b, relay)
   }, SLOW_TEST_TIMEOUT)
 
   it('keeps every message it stored through a kill -9, and a member that was away catches up from it', async () => {
@@ -355,7 +355,7 @@ describe('kith relay (real processes)', () => {
       expect(got).toEqual(['m-start', ...sent])
     }, 20_000)
 
-    expect((await Promise.all([a.stop(), b.stop(), relay.stop()])).map(r => r.code)).toEqual([0, 0, 0])
+    await stopCleanly(a, b, relay)
   }, SLOW_TEST_TIMEOUT)
 
   it('keeps and logs no plaintext: not the messages, not the group name', async () => {
@@ -390,6 +390,6 @@ describe('kith relay (real processes)', () => {
       expect(relay.stdout()).not.toContain(secret)
     }
     expect((await files(relay.dataDir)).length).toBeGreaterThan(0)
-    expect((await Promise.all([a.stop(), b.stop()])).map(r => r.code)).toEqual([0, 0])
+    await stopCleanly(a, b)
   }, SLOW_TEST_TIMEOUT)
 })

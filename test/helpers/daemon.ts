@@ -326,3 +326,14 @@ export async function eventually<T> (fn: () => Promise<T>, timeout = 15_000, int
     await new Promise(resolve => setTimeout(resolve, interval))
   }
 }
+
+/**
+ * Stops these processes together (SIGTERM) and fails, with the end of its stderr, for any that does not exit 0: a
+ * bare list of exit codes says nothing about why a daemon failed on a run that cannot be repeated at will
+ */
+export async function stopCleanly (...procs: Array<{ stop: () => Promise<{ code: number | null, signal: NodeJS.Signals | null }>, stderr: () => string, process: ChildProcess }>): Promise<void> {
+  const results = await Promise.all(procs.map(async p => ({ pid: p.process.pid, ...(await p.stop()), stderr: p.stderr() })))
+  const failed = results.filter(r => r.code !== 0)
+  if (failed.length === 0) return
+  throw new Error(failed.map(r => `process ${r.pid} exited with code ${r.code} (signal ${r.signal}); its stderr ends:\n${r.stderr.slice(-4000)}`).join('\n\n'))
+}
