@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { TestNet, texts, waitFor } from './helpers/nodes.js'
+import { decodeGroupWire, groupIdFromString, groupTopic } from '@kith/protocol'
 
 describe('groups between real nodes', () => {
   const net = new TestNet()
@@ -198,5 +199,47 @@ describe('groups between real nodes', () => {
     await waitFor(async () => (await bob.groups.list()).some(g => g.groupId === groupId), 'bob is welcomed without reconnecting', 15_000)
     expect(refused).toBeGreaterThanOrEqual(2)
     expect(alice.libp2p.getConnections(bob.libp2p.peerId).length).toBeGreaterThan(0)
+  })
+})
+
+// Found while a 15-member group of nodes joining one after another took 20 s of CPU to settle: every join made
+// each member seal a new key to every other (n² boxes per join), most of them for chains that never carried a message.
+describe('sender keys are made when a member next sends', () => {
+  const net = new TestNet()
+  afterEach(async () => { await net.close() })
+
+  it('a join costs the group its log update, not a new key from every member; the newcomer reads what is sent next', async () => {
+    const alice = await net.node()
+    const members = await Promise.all(Array.from({ length: 4 }, async () => net.node()))
+    for (const m of members) await net.connect(m, alice)
+    const { groupId, invite } = await alice.groups.create('lazy keys')
+    for (const m of members) await m.groups.join(invite)
+    const everyone = [alice, ...members]
+    // everyone has a chain of its own, and everyone holds everyone's
+    for (const [i, n] of everyone.entries()) await n.groups.send(groupId, `before ${i}`)
+    for (const n of everyone) await waitFor(async () => (await texts(n, groupId)).length === everyone.length, 'every message everywhere')
+    // and the receipts and key acks that follow have come and gone
+    for (const n of everyone) await waitFor(async () => (await n.groups.messages(groupId)).filter(m => m.from === n.peerId).every(m => m.status === 'delivered'), 'every message delivered')
+    await new Promise(resolve => setTimeout(resolve, 1000))
+
+    const topic = groupTopic(groupIdFromString(groupId))
+    const seen = { sealed: 0, cipher: 0 }
+    alice.libp2p.services.pubsub.addEventListener('message', (evt) => {
+      if (evt.detail.topic !== topic) return
+      seen[decodeGroupWire(evt.detail.data).kind]++
+    })
+    const frank = await net.node()
+    await net.connect(frank, alice)
+    await frank.groups.join(invite)
+    for (const n of everyone) await waitFor(async () => (await n.groups.members(groupId)).length === 6, 'every member to see frank')
+    // long enough for keys sealed on learning of the join (and their acks) to have come
+    await new Promise(resolve => setTimeout(resolve, 2000))
+    // the join entry's announcement; with a key from every member (and their acks) it was 10 or more
+    expect(seen.sealed, 'sealed messages on the topic after the join').toBeLessThanOrEqual(2)
+    expect(seen.cipher).toBe(0)
+
+    await members[2].groups.send(groupId, 'welcome frank')
+    await waitFor(async () => (await texts(frank, groupId)).includes('welcome frank'), 'frank to read what is sent after he joined')
+    expect(await texts(frank, groupId)).toEqual(['welcome frank'])
   })
 })

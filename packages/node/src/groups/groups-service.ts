@@ -131,6 +131,8 @@ class DefaultGroupsService implements GroupsService {
   private readonly me: string
   private readonly myPeerId: string
   private readonly requestTimeout: number
+  /** aborted when the service stops: ends the network calls in flight (see callSignal) */
+  private stopping = new AbortController()
   private readonly joinTimeout: number
   private readonly receiptDelay: number
   private readonly historyOverlap: number
@@ -173,6 +175,7 @@ class DefaultGroupsService implements GroupsService {
     libp2p.addEventListener('peer:connect', this.onPeerConnect)
     libp2p.addEventListener('peer:identify', this.onPeerIdentify)
     libp2p.addEventListener('peer:disconnect', this.onPeerDisconnect)
+    this.stopping = new AbortController()
     this.started = true
     // peers identified before this service started (the bootstrap relay, typically) raised no event for us
     for (const conn of libp2p.getConnections()) void this.identifiedAlready(conn.remotePeer)
@@ -180,15 +183,14 @@ class DefaultGroupsService implements GroupsService {
     this.timer.unref?.()
     for (const session of this.sessions.values()) {
       if (session.meta.left) continue
-      void session.run(async () => {
-        if (session.myChain == null || !equals(session.myChain.epoch, session.state.head)) await this.rotate(session)
-      }).then(() => this.flush(session))
+      void this.flush(session)
       for (const conn of libp2p.getConnections()) this.maybeSyncWith(session, conn.remotePeer.toString())
     }
   }
 
   async stop (): Promise<void> {
     this.started = false
+    this.stopping.abort()
     clearInterval(this.timer)
     const { libp2p, pubsub } = this.components
     pubsub.removeEventListener('subscription-change', this.onSubscriptionChange)
@@ -304,7 +306,7 @@ class DefaultGroupsService implements GroupsService {
   private async registerWithRelay (peer: string, topics: string[]): Promise<void> {
     if (topics.length === 0) return
     try {
-      const signal = AbortSignal.timeout(this.requestTimeout)
+      const signal = this.callSignal()
       const stream = await this.components.libp2p.dialProtocol(peerIdFromString(peer), RELAY_REGISTER_PROTOCOL, { signal, runOnLimitedConnection: true })
       const [frame] = await requestFrames(stream, signTopicRegistration(this.identity, topics.slice(0, 1000), this.components.now()), { maxFrameBytes: 512 * 1024, maxFrames: 1 }, signal)
       const response = decodeRegistrationResponse(frame ?? new Uint8Array(0))
@@ -319,7 +321,7 @@ class DefaultGroupsService implements GroupsService {
     let stored = 0
     await Promise.all([...this.relays].map(async peer => {
       try {
-        const signal = AbortSignal.timeout(this.requestTimeout)
+        const signal = this.callSignal()
         const stream = await this.components.libp2p.dialProtocol(peerIdFromString(peer), RELAY_STORE_PROTOCOL, { signal, runOnLimitedConnection: true })
         const [frame] = await requestFrames(stream, StoreRequest.encode({ topic, messages: [wire] }), { maxFrameBytes: 1024, maxFrames: 1 }, signal)
         const response = decodeStoreResponse(frame ?? new Uint8Array(0))
@@ -427,6 +429,14 @@ class DefaultGroupsService implements GroupsService {
     return recipients
   }
 
+  /**
+   * the signal of one network call: its timeout, the caller's signal, and this service's stop. A stop waits for the
+   * work queued on each group, so a call to a peer that is going away must not hold it for a whole timeout
+   */
+  private callSignal (signal?: AbortSignal, timeout = this.requestTimeout): AbortSignal {
+    return AbortSignal.any([AbortSignal.timeout(timeout), this.stopping.signal, ...(signal != null ? [signal] : [])])
+  }
+
   private hashOf (wire: Uint8Array): string {
     return toHex(sha256(wire).subarray(0, 16))
   }
@@ -475,7 +485,6 @@ class DefaultGroupsService implements GroupsService {
     if (meta.direct && meta.peer != null) ops.push({ type: 'put', key: keys.direct(meta.peer), value: str(gid) })
     await this.store.db.batch([...ops, { type: 'put', key: keys.meta(gid), value: json(meta) }])
     const session = await this.openSession(meta, [genesis])
-    await session.run(async () => { await this.rotate(session) })
     return { groupId: gid, invite: this.inviteText(session), ...nameFlags(name) }
   }
 
@@ -527,7 +536,7 @@ class DefaultGroupsService implements GroupsService {
         const targets: Array<string> = [...(connected ? [peerId] : []), ...peer.addrs.map(a => `${a}/p2p/${peerId}`)]
         for (const target of targets) {
           try {
-            const signal = AbortSignal.any([AbortSignal.timeout(Math.min(this.requestTimeout, Math.max(1, deadline - Date.now()))), ...(options?.signal != null ? [options.signal] : [])])
+            const signal = this.callSignal(options?.signal, Math.min(this.requestTimeout, Math.max(1, deadline - Date.now())))
             const stream = await this.components.libp2p.dialProtocol(target.startsWith('/') ? multiaddr(target) : peerIdFromString(target), JOIN_PROTOCOL, { signal, runOnLimitedConnection: true })
             const [frame] = await requestFrames(stream, request, { maxFrameBytes: 4 * 1024 * 1024, maxFrames: 1 }, signal)
             if (frame == null) throw new Error('no answer')
@@ -754,7 +763,6 @@ class DefaultGroupsService implements GroupsService {
 
   /** one pass over the outbox; returns whether anything is left in it */
   private async flushOnce (session: GroupSession): Promise<boolean> {
-    if (session.myChain == null || !equals(session.myChain.epoch, session.state.head)) await this.rotate(session)
     let left = false
     for await (const [key, value] of this.store.entries(keys.outboxRange(session.gid))) {
       const { seq, messageId, payload } = JSON.parse(new TextDecoder().decode(value)) as { seq: number, messageId: string, payload?: string }
@@ -788,6 +796,7 @@ class DefaultGroupsService implements GroupsService {
 
   /** encrypt with this node's chain (persisting the ratchet before anything leaves) and publish */
   private async sendInner (session: GroupSession, inner: Inner): Promise<number> {
+    if (!this.chainIsCurrent(session)) await this.rotate(session)
     const chain = session.myChain
     if (chain == null) {
       this.receiptsNotSent(session, inner.receipts)
@@ -943,8 +952,6 @@ class DefaultGroupsService implements GroupsService {
     if (!state.members.has(this.me)) {
       this.unsubscribe(session)
       this.emit('group:removed', { groupId: session.gid })
-    } else if (!equals(before.head, state.head)) {
-      await this.rotate(session)
     }
     this.emit('group:members-changed', { groupId: session.gid, members: await this.members(session.gid) })
   }
@@ -974,7 +981,6 @@ class DefaultGroupsService implements GroupsService {
         existing.meta = { ...existing.meta, left: false }
         await this.saveMeta(existing)
         this.subscribe(existing)
-        await existing.run(async () => { await this.rotate(existing) })
       }
       return existing
     }
@@ -988,7 +994,6 @@ class DefaultGroupsService implements GroupsService {
     if (meta.direct && meta.peer != null) ops.push({ type: 'put', key: keys.direct(meta.peer), value: str(gid) })
     await this.store.db.batch([...ops, { type: 'put', key: keys.meta(gid), value: json(meta) }])
     const session = await this.openSession(meta, entries)
-    await session.run(async () => { await this.rotate(session) })
     this.emit('group:joined', { groupId: gid })
     // keys sent before we subscribed are in the history of the members (and relays) in reach; two are enough
     for (const peer of this.syncSources(session).slice(0, 2)) this.maybeSyncWith(session, peer)
@@ -1055,7 +1060,18 @@ class DefaultGroupsService implements GroupsService {
 
   // ---------------------------------------------------------------- sender keys
 
-  /** a new chain for the current epoch, handed to every other member */
+  /** whether this node's chain belongs to the group's current epoch (else its next message needs a new one) */
+  private chainIsCurrent (session: GroupSession): boolean {
+    return session.myChain != null && equals(session.myChain.epoch, session.state.head)
+  }
+
+  /**
+   * A new chain for the current epoch, handed to every other member. Made when this node next sends, not at every
+   * membership change: in a group of n where a few people talk, every join would otherwise make each of the n
+   * members seal a new key to the n − 1 others (n² boxes per join, most of them for chains that never carry a
+   * message; in an announcement group, where members cannot post at all, all of them). The security is the same:
+   * whatever is sent after a change goes under a chain made after it, sealed only to the members of the new state.
+   */
   private async rotate (session: GroupSession): Promise<void> {
     if (!session.isMember(this.me)) return
     const chain = newSenderChain(session.state.head)
@@ -1127,8 +1143,12 @@ class DefaultGroupsService implements GroupsService {
   }
 
   private noteMissingKey (session: GroupSession, epoch: Uint8Array): void {
-    const now = this.components.now()
-    if (session.keyRequest == null) session.keyRequest = { attempts: 0, nextAt: now, epochs: new Set() }
+    // a sender makes its chain when it next sends and publishes the key just before the message: on another path
+    // through the mesh the message can come first, with the key right behind it. Asking at once would make every
+    // member that happened to get the message first ask the whole group
+    if (session.keyRequest == null || session.keyRequest.epochs.size === 0) {
+      session.keyRequest = { attempts: 0, nextAt: this.components.now() + KEY_REQUEST_MIN_MS, epochs: new Set() }
+    }
     session.keyRequest.epochs.add(toHex(epoch))
   }
 
@@ -1166,11 +1186,14 @@ class DefaultGroupsService implements GroupsService {
     if (session.ownKeyIds.has(keyId)) return TopicValidatorResult.Ignore
     const chain = session.chains.get(keyId)
     if (chain == null) {
-      // a sender key we have not received yet: keep the message until it comes, and ask for it
       // a sender key we have not received yet: keep the message until it comes, and ask for it — but only for an
       // epoch our log knows, or anyone could make every member ask the whole group for keys that do not exist
       // (a member that is behind on the log learns it from the sender keys' retries, which carry the log's tail)
-      if (!session.epochs.has(toHex(cipher.body.epoch))) return TopicValidatorResult.Ignore
+      const epochMembers = session.epochs.get(toHex(cipher.body.epoch))
+      if (epochMembers == null) return TopicValidatorResult.Ignore
+      // from an epoch this node was not in (before it joined, or while it was out): no key for it will ever come,
+      // and a newcomer's history holds many such messages
+      if (!epochMembers.has(this.me)) return TopicValidatorResult.Ignore
       if (origin === 'gossip' && await this.seenOnDisk(session, hash)) return TopicValidatorResult.Ignore
       this.writes.queue([{ type: 'put', key: keys.pending(session.gid, keyId, hash), value: data }])
       this.noteMissingKey(session, cipher.body.epoch)
@@ -1449,7 +1472,7 @@ class DefaultGroupsService implements GroupsService {
     let cursor = ''
     let processed = 0
     for (let page = 0; page < HISTORY_PAGES_MAX; page++) {
-      const signal = AbortSignal.any([AbortSignal.timeout(this.requestTimeout), ...(options?.signal != null ? [options.signal] : [])])
+      const signal = this.callSignal(options?.signal)
       const stream = await this.components.libp2p.dialProtocol(peerIdFromString(peerId), HISTORY_PROTOCOL, { signal, runOnLimitedConnection: true })
       const request = HistoryRequest.encode({ topic: session.topic, since: BigInt(since), cursor, limit: MAX_HISTORY_PAGE_MESSAGES })
       const [frame] = await requestFrames(stream, request, { maxFrameBytes: MAX_HISTORY_PAGE_BYTES + MAX_WIRE_BYTES, maxFrames: 1 }, signal)
@@ -1494,7 +1517,7 @@ class DefaultGroupsService implements GroupsService {
   // ---------------------------------------------------------------- joining and welcomes
 
   private async onJoinStream (stream: Stream, connection: Connection): Promise<void> {
-    const signal = AbortSignal.timeout(this.requestTimeout)
+    const signal = this.callSignal()
     try {
       await serveFrames(stream, MAX_JOIN_REQUEST_BYTES, (bytes) => this.admit(bytes, connection.remotePeer.toString()), signal)
     } catch (err) {
@@ -1553,7 +1576,7 @@ class DefaultGroupsService implements GroupsService {
         continue
       }
       try {
-        const signal = AbortSignal.timeout(this.requestTimeout)
+        const signal = this.callSignal()
         const stream = await this.components.libp2p.dialProtocol(peerIdFromString(peerId), WELCOME_PROTOCOL, { signal, runOnLimitedConnection: true })
         const [ack] = await requestFrames(stream, JoinResponse.encode({ accepted: true, error: '', log: session.log }), { maxFrameBytes: 64, maxFrames: 1 }, signal)
         if (ack?.[0] === 1) await this.store.db.del(key)
@@ -1567,7 +1590,7 @@ class DefaultGroupsService implements GroupsService {
   }
 
   private async onWelcomeStream (stream: Stream, connection: Connection): Promise<void> {
-    const signal = AbortSignal.timeout(this.requestTimeout)
+    const signal = this.callSignal()
     try {
       await serveFrames(stream, 4 * 1024 * 1024, async function * (this: DefaultGroupsService, bytes: Uint8Array) {
         const response = decodeJoinResponse(bytes)
