@@ -719,8 +719,10 @@ describe('mergeCommunityLog', () => {
     expect(() => mergeCommunityLog(held, [...tail, Uint8Array.of(1, 2, 3)], 6, verifier, heldState)).toThrow(MalformedMessageError)
     // at a fork: a member's entry with the smaller hash does not displace ours
     const ours = c.log
+    // tries until an entry hashes below ours: with 200 tries, one run in ~70 found none of the three (ours can be
+    // small); with 20,000, about one in 7,000, and it takes ~10 tries on average
     let intruder: Uint8Array | undefined
-    for (let t = 0; t < 200 && intruder == null; t++) {
+    for (let t = 0; t < 20_000 && intruder == null; t++) {
       const e = craft(m, { communityId: c.id, index: 6n, prev: c.states[5].head, name: 'coup', timestamp: BigInt(t) })
       if (compare(entryHash(e), entryHash(ours[6])) < 0) intruder = e
     }
@@ -728,7 +730,7 @@ describe('mergeCommunityLog', () => {
     expect(() => mergeCommunityLog(ours, [intruder as Uint8Array], 6, verifier, c.state)).toThrow(/only an admin/)
     // and a forged copy of an admin's entry, with a smaller hash, neither
     let forgedFork: Uint8Array | undefined
-    for (let t = 0; t < 200 && forgedFork == null; t++) {
+    for (let t = 0; t < 20_000 && forgedFork == null; t++) {
       const e = craft(founder, { communityId: c.id, index: 6n, prev: c.states[5].head, name: 'forged', timestamp: BigInt(t) })
       const { body: fb } = Signed.decode(e)
       const f = Signed.encode({ body: fb, signature: sign(m, Domain.communityEntry, fb) })
@@ -760,7 +762,7 @@ describe('invariants once broken, now held', () => {
     c.append(founder, CommunityOp.SET_INFO, { name: 'after the removal' })
     const removal = c.log[2]
     let fork: Uint8Array | undefined
-    for (let t = 0; t < 200 && fork == null; t++) {
+    for (let t = 0; t < 20_000 && fork == null; t++) {
       const e = signCommunityEntry(a, beforeRemoval, CommunityOp.SET_INFO, { name: 'still here' }, T0 + t, verifier)
       if (compare(entryHash(e), entryHash(removal)) < 0) fork = e
     }
