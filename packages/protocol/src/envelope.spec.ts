@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto'
 import { concat } from './bytes.js'
 import { DecryptionFailedError, InvalidSignatureError, MalformedMessageError } from './errors.js'
 import {
-  decodeGroupWire, MAX_BOX_BYTES, MAX_CIPHER_BYTES, MAX_SEALED_BOXES, MAX_WIRE_BYTES, openSealedControl, sealControl, type DecodedSealed, type Recipient
+  decodeGroupWire, MAX_BOX_BYTES, MAX_CIPHER_BYTES, MAX_SEALED_BOXES, MAX_WIRE_BYTES, openSealedControl, sealControl, sealControls, type DecodedSealed, type Recipient
 } from './envelope.js'
 import { createGenesis, LogOp, signLogEntry, verifyLogEntry, applyLogEntry, type GroupState } from './membership-log.js'
 import { CipherBody, Control, GroupWire, Signed, type Sealed, type SealedBox } from './proto/kith.js'
@@ -214,6 +214,32 @@ describe('decodeGroupWire', () => {
     for (const bad of [{ hint: new Uint8Array(7) }, { ephemeral: new Uint8Array(33) }, { nonce: new Uint8Array(11) }, { hint: new Uint8Array(0) }]) {
       expectError(() => decodeGroupWire(GroupWire.encode({ sealed: { boxes: [box(), { ...box(), ...bad }] } })), MalformedMessageError)
     }
+  })
+})
+
+describe('sealControls', () => {
+  it('splits a large group\'s boxes over messages every receiver accepts, each recipient in exactly one', () => {
+    const sender = generateIdentity()
+    const log = someLog(5)
+    const members = Array.from({ length: 6 }, () => member())
+    const wires = sealControls(sender, groupId, members.map(m => m.recipient), { logEntries: log }, 0, 2 * 1024)
+    expect(wires.length).toBeGreaterThan(1)
+    for (const wire of wires) expect(wire.byteLength).toBeLessThanOrEqual(2 * 1024 + 100)
+    for (const m of members) {
+      const opened = wires.map(w => open(m, sealedOf(w))).filter(c => c != null)
+      expect(opened.length).toBe(1)
+      expect(opened[0]?.logEntries).toEqual(log)
+    }
+  })
+
+  it('a 5-entry log update to more than MAX_SEALED_BOXES members: every message decodes', () => {
+    const sender = generateIdentity()
+    const one = member()
+    const wires = sealControls(sender, groupId, Array.from({ length: MAX_SEALED_BOXES + 5 }, () => one.recipient), { logEntries: someLog(5) }, 0)
+    expect(wires.length).toBeGreaterThan(1)
+    for (const wire of wires) expect(decodeGroupWire(wire).kind).toBe('sealed')
+    expect(wires.reduce((n, w) => n + sealedOf(w).boxes.length, 0)).toBe(MAX_SEALED_BOXES + 5)
+    expectError(() => sealControls(sender, groupId, [], {}, 0), MalformedMessageError)
   })
 })
 

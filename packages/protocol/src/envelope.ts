@@ -71,14 +71,47 @@ export interface Recipient {
 
 export type ControlContent = Partial<Pick<Control, 'logEntries' | 'senderKey' | 'keyAck' | 'keyRequest' | 'inviteSecret'>>
 
+type Content = ControlContent | ((recipient: Uint8Array) => ControlContent)
+
 /**
  * One GroupWire holding a box for each recipient. Each box holds a Control signed by the sender and naming its
  * recipient, so a member cannot lift a box out and replay it to another.
  */
-export function sealControl (identity: Identity, groupId: Uint8Array, recipients: Recipient[], content: ControlContent | ((recipient: Uint8Array) => ControlContent), timestamp: number): Uint8Array {
+export function sealControl (identity: Identity, groupId: Uint8Array, recipients: Recipient[], content: Content, timestamp: number): Uint8Array {
   if (recipients.length === 0 || recipients.length > MAX_SEALED_BOXES) throw new MalformedMessageError(`cannot seal to ${recipients.length} recipients`)
+  return wireOf(sealBoxes(identity, groupId, recipients, content, timestamp))
+}
+
+/** wire bytes a box adds besides its ciphertext: hint, ephemeral key, nonce and protobuf framing, rounded up */
+const BOX_OVERHEAD_BYTES = 80
+
+/**
+ * sealControl for a group of any size: as many GroupWires as keep each under `maxWireBytes` and MAX_SEALED_BOXES.
+ * A key whose boxes carry the log's tail is ~1.5 KB a member, so one message would pass MAX_WIRE_BYTES (which every
+ * receiver refuses) at ~700 members.
+ */
+export function sealControls (identity: Identity, groupId: Uint8Array, recipients: Recipient[], content: Content, timestamp: number, maxWireBytes = MAX_WIRE_BYTES / 2): Uint8Array[] {
+  if (recipients.length === 0) throw new MalformedMessageError('cannot seal to no one')
+  const wires: Uint8Array[] = []
+  let chunk: Sealed['boxes'] = []
+  let bytes = 0
+  for (const box of sealBoxes(identity, groupId, recipients, content, timestamp)) {
+    const size = box.ciphertext.byteLength + BOX_OVERHEAD_BYTES
+    if (chunk.length > 0 && (chunk.length === MAX_SEALED_BOXES || bytes + size > maxWireBytes)) {
+      wires.push(wireOf(chunk))
+      chunk = []
+      bytes = 0
+    }
+    chunk.push(box)
+    bytes += size
+  }
+  wires.push(wireOf(chunk))
+  return wires
+}
+
+function sealBoxes (identity: Identity, groupId: Uint8Array, recipients: Recipient[], content: Content, timestamp: number): Sealed['boxes'] {
   const nonce = new Uint8Array(randomBytes(8))
-  const boxes = recipients.map(r => {
+  return recipients.map(r => {
     const c = typeof content === 'function' ? content(r.publicKey) : content
     const body = Control.encode({
       groupId,
@@ -97,6 +130,9 @@ export function sealControl (identity: Identity, groupId: Uint8Array, recipients
     if (box.ciphertext.byteLength > MAX_BOX_BYTES) throw new MalformedMessageError(`a sealed box of ${box.ciphertext.byteLength} bytes is over ${MAX_BOX_BYTES}`)
     return box
   })
+}
+
+function wireOf (boxes: Sealed['boxes']): Uint8Array {
   const wire = GroupWire.encode({ sealed: { boxes } })
   if (wire.byteLength > MAX_WIRE_BYTES) throw new MalformedMessageError(`a sealed message of ${wire.byteLength} bytes is over ${MAX_WIRE_BYTES}`)
   return wire

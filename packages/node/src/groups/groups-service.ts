@@ -6,7 +6,7 @@ import {
   applyLogEntry, assessName, createGenesis, decodeGroupWire, decodeHistoryPage, decodeInvite, decodeJoinResponse,
   decodeLogEntry, decryptGroupMessage, encodeInvite, encryptGroupMessage, equals, foldLog, fromHex, generateIdentity,
   groupIdToString, groupTopic, HistoryRequest, identityFromSeed, Inner, JoinResponse, LogOp, messageIdFor,
-  newSenderChain, openSealedControl, peerIdFromPublicKey, preferredEntry, publicKeyFromPeerId, sealControl,
+  newSenderChain, openSealedControl, peerIdFromPublicKey, preferredEntry, publicKeyFromPeerId, sealControls,
   serializeChain, deserializeChain, sha256, signJoinRequest, signLogEntry, SignatureVerifier, toHex,
   verifyCipherSignature, verifyJoinRequest, verifyLogEntry, x25519PrivateFromIdentity, x25519PublicFromEd25519,
   MAX_TEXT_BYTES, MAX_WIRE_BYTES, signTopicRegistration, decodeRegistrationResponse, decodeStoreResponse, StoreRequest, MAX_HISTORY_PAGE_BYTES, MAX_HISTORY_PAGE_MESSAGES, MAX_JOIN_REQUEST_BYTES,
@@ -412,6 +412,13 @@ class DefaultGroupsService implements GroupsService {
     const recipients = await this.publishWire(session, wire)
     // our own wire messages are history too: members that come back may ask us for them
     this.writes.queue(this.wireOps(session, wire, this.hashOf(wire)))
+    return recipients
+  }
+
+  /** seal a control message to these members (hex keys), in as many messages as a large group needs, and publish */
+  private async publishSealed (session: GroupSession, members: string[], content: Parameters<typeof sealControls>[3], timestamp: number): Promise<number> {
+    let recipients = 0
+    for (const wire of sealControls(this.identity, session.groupId, this.recipients(members), content, timestamp)) recipients += await this.publish(session, wire)
     return recipients
   }
 
@@ -937,11 +944,10 @@ class DefaultGroupsService implements GroupsService {
     const announcedByMe = newEntries.some(e => equals(decodeLogEntry(e).entry.signer, this.identity.publicKey))
     if (announcedByMe && recipients.length > 0) {
       // new members get the whole log from the join answer or the welcome; here only what changed
-      const wire = sealControl(this.identity, session.groupId, this.recipients(recipients), (r) => ({
+      await this.publishSealed(session, recipients, (r) => ({
         logEntries: newEntries,
         inviteSecret: inviteSecret != null && state.members.has(toHex(r)) ? inviteSecret : new Uint8Array(0)
       }), now)
-      await this.publish(session, wire)
       for (const member of added) {
         // a new member is not on the topic yet: tell it directly, and keep trying until it answers
         await this.store.db.put(keys.welcome(this.peerIdOf(member), session.gid), new Uint8Array(0))
@@ -1117,7 +1123,7 @@ class DefaultGroupsService implements GroupsService {
     // the log's tail rides along: a member that missed a membership update (sent before it subscribed, or while
     // it was away) learns the epoch from the key's retries instead of losing it for good
     const logEntries = session.log.slice(-KEY_LOG_TAIL)
-    await this.publish(session, sealControl(this.identity, session.groupId, this.recipients(targets), { senderKey, logEntries }, now))
+    await this.publishSealed(session, targets, { senderKey, logEntries }, now)
   }
 
   /** a member just came (back) within reach: do not make it wait for the backoff */
@@ -1138,7 +1144,7 @@ class DefaultGroupsService implements GroupsService {
     request.nextAt = now + Math.min(60_000, KEY_REQUEST_MIN_MS * 2 ** (request.attempts - 1))
     if (others.length === 0) return
     for (const epoch of request.epochs) {
-      await this.publish(session, sealControl(this.identity, session.groupId, this.recipients(others), { keyRequest: { epoch: fromHex(epoch), senderKeyId: new Uint8Array(0) } }, now))
+      await this.publishSealed(session, others, { keyRequest: { epoch: fromHex(epoch), senderKeyId: new Uint8Array(0) } }, now)
     }
   }
 
@@ -1351,7 +1357,7 @@ class DefaultGroupsService implements GroupsService {
         session.acksDue.clear()
         if (due.length === 0) return
         const acks = new Map(due)
-        await this.publish(session, sealControl(this.identity, session.groupId, this.recipients([...acks.keys()]), (r) => ({ keyAck: acks.get(toHex(r)) }), this.components.now()))
+        await this.publishSealed(session, [...acks.keys()], (r) => ({ keyAck: acks.get(toHex(r)) }), this.components.now())
       }).catch(err => { this.log('group %s: acks failed: %s', session.gid, (err as Error).message) })
     }, ACK_DELAY_MS)
     session.ackTimer.unref?.()
