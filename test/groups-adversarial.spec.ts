@@ -262,7 +262,7 @@ describe('groups under adversarial input', () => {
     expect(decodeGroupWire(flipped).kind).toBe('sealed')
     rejects.push(['sealed box to alice with a flipped tag', flipped])
     const eveKeyId = new Uint8Array(randomBytes(16))
-    rejects.push(['sealed sender key from a non-member', sealControl(eveId, gid, toAlice, { senderKey: { epoch: real.cipher.body.epoch, senderKeyId: eveKeyId, chainKey: new Uint8Array(randomBytes(32)), iteration: 0 } }, Date.now())])
+    rejects.push(['sealed sender key from a non-member', sealControl(eveId, gid, toAlice, { senderKey: { epoch: real.cipher.body.epoch, senderKeyId: eveKeyId, chainKey: new Uint8Array(randomBytes(32)), iteration: 0, seqBase: 0n } }, Date.now())])
 
     // each bad input comes from a peer of its own: once its Rejects take a peer's score under the graylist threshold,
     // gossipsub drops everything from it before any validator runs, and later inputs would not be exercised

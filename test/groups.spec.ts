@@ -242,4 +242,24 @@ describe('sender keys are made when a member next sends', () => {
     await waitFor(async () => (await texts(frank, groupId)).includes('welcome frank'), 'frank to read what is sent after he joined')
     expect(await texts(frank, groupId)).toEqual(['welcome frank'])
   })
+
+  // Found with the change above: a newcomer's receipts for a member who had sent before it joined said 0 (it could
+  // never get that member's earlier seqs), so nothing that member sent afterwards ever showed "delivered"
+  it('what a member sends after someone joined shows delivered once the newcomer has it too', async () => {
+    const [alice, bob, carol] = await Promise.all([net.node(), net.node(), net.node()])
+    await net.connect(bob, alice)
+    await net.connect(carol, alice)
+    const { groupId, invite } = await alice.groups.create('ticks')
+    await bob.groups.join(invite)
+    await alice.groups.send(groupId, 'one')
+    await alice.groups.send(groupId, 'two')
+    await waitFor(async () => (await texts(bob, groupId)).length === 2, 'bob to read both')
+    await carol.groups.join(invite)
+    const { messageId } = await alice.groups.send(groupId, 'three')
+    await waitFor(async () => (await texts(carol, groupId)).includes('three'), 'carol to read three')
+    const status = async (): Promise<string | undefined> => (await alice.groups.messages(groupId)).find(m => m.messageId === messageId)?.status
+    await waitFor(async () => await status() === 'delivered', 'alice to see three delivered', 10_000)
+      .catch(async (err) => { throw new Error(`${(err as Error).message}: it is ${await status()}`) })
+    expect(await texts(carol, groupId)).toEqual(['three'])
+  })
 })

@@ -133,7 +133,7 @@ const cipherWires: Uint8Array[] = []
 }
 const sealedWires = [
   sealControl(founder, groupId, [{ publicKey: alice.publicKey, sealKey: mAlice.sealKey }, { publicKey: bob.publicKey, sealKey: mBob.sealKey }], { logEntries: log.slice(0, 2) }, 10),
-  sealControl(alice, groupId, [{ publicKey: founder.publicKey, sealKey: mFounder.sealKey }], { senderKey: { ...chain, iteration: 0 }, keyRequest: { epoch: group.head, senderKeyId: new Uint8Array(0) } }, 11)
+  sealControl(alice, groupId, [{ publicKey: founder.publicKey, sealKey: mFounder.sealKey }], { senderKey: { ...chain, iteration: 0, seqBase: 0n }, keyRequest: { epoch: group.head, senderKeyId: new Uint8Array(0) } }, 11)
 ]
 
 const invite: InviteInfo = {

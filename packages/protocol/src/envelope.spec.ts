@@ -66,7 +66,7 @@ describe('sealControl / openSealedControl', () => {
 
   it('seals to 3 recipients: each opens its own box and gets a Control signed by the sender naming itself', () => {
     const logEntries = someLog(2)
-    const senderKey = { epoch: new Uint8Array(32).fill(1), senderKeyId: new Uint8Array(16).fill(2), chainKey: new Uint8Array(32).fill(3), iteration: 7 }
+    const senderKey = { epoch: new Uint8Array(32).fill(1), senderKeyId: new Uint8Array(16).fill(2), chainKey: new Uint8Array(32).fill(3), iteration: 7, seqBase: 41n }
     const keyAck = { epoch: new Uint8Array(32).fill(1), senderKeyId: new Uint8Array(16).fill(4) }
     const inviteSecret = new Uint8Array(32).fill(5)
     const wire = sealControl(sender, groupId, [a.recipient, b.recipient, c.recipient], { logEntries, senderKey, keyAck, inviteSecret }, 1_700_000_000_999.9)

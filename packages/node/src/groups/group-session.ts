@@ -22,6 +22,8 @@ export class GroupSession {
   readonly epochs = new Map<string, Set<string>>()
   myChain?: SenderChain
   myInitialChainKey?: Uint8Array
+  /** my seqs up to this one went out before my current chain (SenderKey.seqBase) */
+  mySeqBase = 0
   /** hex public keys of members that acknowledged my sender key for the current epoch */
   acked = new Set<string>()
   /** hex sender key ids of this node's own chains, so history of its own messages is not taken for missing keys */

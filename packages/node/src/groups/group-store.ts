@@ -44,6 +44,8 @@ export interface MyChainRecord {
   initialChainKey: string
   /** hex public keys of members that acknowledged this sender key */
   acked: string[]
+  /** my seqs up to this one went out before this chain (absent in records written before it existed: 0) */
+  seqBase?: number
 }
 
 const enc = new TextEncoder()

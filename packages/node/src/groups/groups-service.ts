@@ -217,6 +217,7 @@ class DefaultGroupsService implements GroupsService {
     if (mine != null) {
       session.myChain = deserializeChain(mine.chain)
       session.myInitialChainKey = fromHex(mine.initialChainKey)
+      session.mySeqBase = mine.seqBase ?? 0
       session.acked = new Set(mine.acked)
       for (const id of (mine as MyChainRecord & { ownKeyIds?: string[] }).ownKeyIds ?? []) session.ownKeyIds.add(id)
     }
@@ -1081,6 +1082,7 @@ class DefaultGroupsService implements GroupsService {
   private async rotate (session: GroupSession): Promise<void> {
     if (!session.isMember(this.me)) return
     const chain = newSenderChain(session.state.head)
+    session.mySeqBase = await this.lastSeqBeforeChain(session)
     session.myChain = chain
     session.myInitialChainKey = chain.chainKey
     session.acked = new Set()
@@ -1089,6 +1091,15 @@ class DefaultGroupsService implements GroupsService {
     await this.saveMyChain(session)
     const others = session.otherMembers(this.me)
     if (others.length > 0) await this.distributeKey(session, others)
+  }
+
+  /** the highest of my seqs that a chain made now will not carry: all but what still waits in the outbox */
+  private async lastSeqBeforeChain (session: GroupSession): Promise<number> {
+    for await (const [key] of this.store.entries(keys.outboxRange(session.gid), { limit: 1 })) {
+      const lowest = Number(key.slice(key.lastIndexOf('/') + 1))
+      if (Number.isSafeInteger(lowest) && lowest > 0) return Math.min(lowest - 1, session.meta.mySeq)
+    }
+    return session.meta.mySeq
   }
 
   private async saveMyChain (session: GroupSession): Promise<void> {
@@ -1102,6 +1113,7 @@ class DefaultGroupsService implements GroupsService {
       chain: serializeChain(session.myChain as NonNullable<GroupSession['myChain']>),
       initialChainKey: toHex(session.myInitialChainKey as Uint8Array),
       acked: [...session.acked],
+      seqBase: session.mySeqBase,
       ownKeyIds: [...session.ownKeyIds].slice(-64)
     }
     return { type: 'put', key: keys.myChain(session.gid), value: json(record) }
@@ -1114,7 +1126,7 @@ class DefaultGroupsService implements GroupsService {
     const targets = members.filter(m => m !== this.me && session.isMember(m) && !session.acked.has(m))
     if (targets.length === 0) return
     const now = this.components.now()
-    const senderKey = { epoch: chain.epoch, senderKeyId: chain.senderKeyId, chainKey: session.myInitialChainKey, iteration: 0 }
+    const senderKey = { epoch: chain.epoch, senderKeyId: chain.senderKeyId, chainKey: session.myInitialChainKey, iteration: 0, seqBase: BigInt(session.mySeqBase) }
     for (const m of targets) {
       const r = session.keyRetries.get(m) ?? { attempts: 0, nextAt: 0 }
       const attempts = r.attempts + 1
@@ -1238,9 +1250,16 @@ class DefaultGroupsService implements GroupsService {
     if (inner.kind === Inner.Kind.TEXT || inner.kind === Inner.Kind.COMMUNITY) {
       const seq = Number(inner.seq)
       const window = session.windows.get(senderHex) ?? { contiguous: 0, above: [] }
+      const messageId = messageIdFor(session.groupId, chain.sender, seq)
+      // at or below the window a text is a copy of one we hold, but for a floor a first key set (see onSenderKey):
+      // a message of an older chain of the sender's, from an epoch we were in, can still come (from history)
+      let belowFloor = false
       if (seq <= window.contiguous || window.above.includes(seq)) {
-        this.writes.queue(ops)
-        return TopicValidatorResult.Ignore
+        if (inner.kind !== Inner.Kind.TEXT || window.above.includes(seq) || await this.store.getString(keys.messageIndex(g, messageId)) != null) {
+          this.writes.queue(ops)
+          return TopicValidatorResult.Ignore
+        }
+        belowFloor = true
       }
       let display: AnnouncementDisplay | undefined
       if (inner.kind === Inner.Kind.TEXT && session.state.announceOnly && session.state.members.get(senderHex)?.role !== 'admin') {
@@ -1260,20 +1279,21 @@ class DefaultGroupsService implements GroupsService {
         if (verdict.verdict === 'ignore') this.log('group %s: community message not shown: %s', session.gid, verdict.why)
         display = verdict.display
       }
-      const above = [...window.above, seq].sort((a, b) => a - b)
-      let contiguous = window.contiguous
-      while (above[0] === contiguous + 1) contiguous = above.shift() as number
-      const next = { contiguous, above: above.slice(-1000) }
-      session.windows.set(senderHex, next)
-      ops.push({ type: 'put', key: keys.seqWindow(g, senderHex), value: () => json(next) })
-      const messageId = messageIdFor(session.groupId, chain.sender, seq)
+      if (!belowFloor) {
+        const above = [...window.above, seq].sort((a, b) => a - b)
+        let contiguous = window.contiguous
+        while (above[0] === contiguous + 1) contiguous = above.shift() as number
+        const next = { contiguous, above: above.slice(-1000) }
+        session.windows.set(senderHex, next)
+        ops.push({ type: 'put', key: keys.seqWindow(g, senderHex), value: () => json(next) })
+        if (next.above.length > 0) this.scheduleGapFetch(session)
+      }
       if ((inner.kind === Inner.Kind.TEXT || display != null) && !session.tombstones.has(messageId)) {
         stored = { messageId, groupId: g, from: this.peerIdOf(senderHex), kind: 'text', text: inner.text, timestamp: Number(inner.timestamp), seq, ...display }
         const message = stored
         const orderKey = keys.message(g, message.timestamp, message.messageId)
         ops.push({ type: 'put', key: orderKey, value: () => json(message) }, { type: 'put', key: keys.messageIndex(g, message.messageId), value: str(orderKey) })
       }
-      if (next.above.length > 0) this.scheduleGapFetch(session)
       // a receipt goes to the whole topic: from every member of an announcement group (where nobody answers, so none
       // rides on a text) and for every community record it would cost each member a decryption per member per
       // message. Those show "sent", never "delivered"
@@ -1436,6 +1456,13 @@ class DefaultGroupsService implements GroupsService {
       session.chains.set(keyId, chain)
       this.writes.queue([{ type: 'put', key: keys.chain(session.gid, keyId), value: str(serializeChain(chain)) }])
       session.keyRequest?.epochs.delete(toHex(key.epoch))
+    }
+    // the first key from this sender: its seqs up to seqBase went out before we could read them. Without this floor
+    // our receipts for it would stay at 0 (its messages never "delivered") and every message would look like a gap
+    if (!session.windows.has(senderHex) && key.seqBase > 0n && key.seqBase <= BigInt(Number.MAX_SAFE_INTEGER)) {
+      const floor = { contiguous: Number(key.seqBase), above: [] }
+      session.windows.set(senderHex, floor)
+      this.writes.queue([{ type: 'put', key: keys.seqWindow(session.gid, senderHex), value: json(floor) }])
     }
     // acknowledged every time (the ack may have been lost, and the sender keeps resending until it hears one), in
     // one batch for all the keys that came in together: after a membership change every member sends a key to

@@ -2381,6 +2381,11 @@ export namespace Control {
     value: number
   }
 
+  export interface ControlSenderKeySeqBaseFieldEvent {
+    field: '$.senderKey.seqBase'
+    value: bigint
+  }
+
   export interface ControlKeyAckEpochFieldEvent {
     field: '$.keyAck.epoch'
     value: Uint8Array
@@ -2419,7 +2424,7 @@ export namespace Control {
     return decodeMessage(buf, Control.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Control>): Generator<ControlGroupIdFieldEvent | ControlSenderFieldEvent | ControlTimestampFieldEvent | ControlNonceFieldEvent | ControlLogEntriesFieldEvent | ControlSenderKeyEpochFieldEvent | ControlSenderKeySenderKeyIdFieldEvent | ControlSenderKeyChainKeyFieldEvent | ControlSenderKeyIterationFieldEvent | ControlKeyAckEpochFieldEvent | ControlKeyAckSenderKeyIdFieldEvent | ControlKeyRequestEpochFieldEvent | ControlKeyRequestSenderKeyIdFieldEvent | ControlRecipientFieldEvent | ControlInviteSecretFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Control>): Generator<ControlGroupIdFieldEvent | ControlSenderFieldEvent | ControlTimestampFieldEvent | ControlNonceFieldEvent | ControlLogEntriesFieldEvent | ControlSenderKeyEpochFieldEvent | ControlSenderKeySenderKeyIdFieldEvent | ControlSenderKeyChainKeyFieldEvent | ControlSenderKeyIterationFieldEvent | ControlSenderKeySeqBaseFieldEvent | ControlKeyAckEpochFieldEvent | ControlKeyAckSenderKeyIdFieldEvent | ControlKeyRequestEpochFieldEvent | ControlKeyRequestSenderKeyIdFieldEvent | ControlRecipientFieldEvent | ControlInviteSecretFieldEvent> {
     return streamMessage(buf, Control.codec(), opts)
   }
 }
@@ -2429,6 +2434,7 @@ export interface SenderKey {
   senderKeyId: Uint8Array
   chainKey: Uint8Array
   iteration: number
+  seqBase: bigint
 }
 
 export namespace SenderKey {
@@ -2461,6 +2467,11 @@ export namespace SenderKey {
           w.uint32(obj.iteration)
         }
 
+        if ((obj.seqBase != null && obj.seqBase !== 0n)) {
+          w.uint32(40)
+          w.uint64(obj.seqBase)
+        }
+
         if (opts.lengthDelimited !== false) {
           w.ldelim()
         }
@@ -2469,7 +2480,8 @@ export namespace SenderKey {
           epoch: uint8ArrayAlloc(0),
           senderKeyId: uint8ArrayAlloc(0),
           chainKey: uint8ArrayAlloc(0),
-          iteration: 0
+          iteration: 0,
+          seqBase: 0n
         }
 
         const end = length == null ? reader.len : reader.pos + length
@@ -2492,6 +2504,10 @@ export namespace SenderKey {
             }
             case 4: {
               obj.iteration = reader.uint32()
+              break
+            }
+            case 5: {
+              obj.seqBase = reader.uint64()
               break
             }
             default: {
@@ -2537,6 +2553,13 @@ export namespace SenderKey {
               }
               break
             }
+            case 5: {
+              yield {
+                field: `${prefix}.seqBase`,
+                value: reader.uint64()
+              }
+              break
+            }
             default: {
               reader.skipType(tag & 7)
               break
@@ -2569,6 +2592,11 @@ export namespace SenderKey {
     value: number
   }
 
+  export interface SenderKeySeqBaseFieldEvent {
+    field: '$.seqBase'
+    value: bigint
+  }
+
   export function encode (obj: Partial<SenderKey>): Uint8Array {
     return encodeMessage(obj, SenderKey.codec())
   }
@@ -2577,7 +2605,7 @@ export namespace SenderKey {
     return decodeMessage(buf, SenderKey.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<SenderKey>): Generator<SenderKeyEpochFieldEvent | SenderKeySenderKeyIdFieldEvent | SenderKeyChainKeyFieldEvent | SenderKeyIterationFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<SenderKey>): Generator<SenderKeyEpochFieldEvent | SenderKeySenderKeyIdFieldEvent | SenderKeyChainKeyFieldEvent | SenderKeyIterationFieldEvent | SenderKeySeqBaseFieldEvent> {
     return streamMessage(buf, SenderKey.codec(), opts)
   }
 }
