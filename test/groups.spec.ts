@@ -262,4 +262,32 @@ describe('sender keys are made when a member next sends', () => {
       .catch(async (err) => { throw new Error(`${(err as Error).message}: it is ${await status()}`) })
     expect(await texts(carol, groupId)).toEqual(['three'])
   })
+
+  it('a member that missed the last message of a burst fetches it when others\' receipts say they hold it', async () => {
+    // bob confirms late (8 s), so that carol is back on the topic by then, and past gossipsub's own recovery: for 3
+    // heartbeats (3 s) its peers advertise the ids of recent messages (IHAVE), and carol would ask for it (IWANT)
+    const [alice, bob, carol] = await Promise.all([net.node(), net.node({ groups: { receiptDelay: 8000 } }), net.node()])
+    await net.connect(bob, alice)
+    await net.connect(carol, alice)
+    await net.connect(carol, bob)
+    const { groupId, invite } = await alice.groups.create('the last one')
+    await bob.groups.join(invite)
+    await carol.groups.join(invite)
+    await alice.groups.send(groupId, 'first')
+    await waitFor(async () => (await texts(carol, groupId)).includes('first') && (await texts(bob, groupId)).includes('first'), 'both to read first')
+    // carol is away from the topic (as if the copy were lost on its way) while alice sends the last message
+    const topic = groupTopic(groupIdFromString(groupId))
+    const carolPubsub = carol.libp2p.services.pubsub
+    carolPubsub.unsubscribe(topic)
+    await waitFor(() => !alice.libp2p.services.pubsub.getSubscribers(topic).some(p => p.toString() === carol.peerId), 'alice to see carol leave the topic')
+    await alice.groups.send(groupId, 'last')
+    await waitFor(async () => (await texts(bob, groupId)).includes('last'), 'bob to read last')
+    await new Promise(resolve => setTimeout(resolve, 5000))
+    carolPubsub.subscribe(topic)
+    await new Promise(resolve => setTimeout(resolve, 1500))
+    expect(await texts(carol, groupId)).toEqual(['first'])
+    // nothing else is sent and nobody reconnects: only bob's receipt for "last" tells carol it exists
+    await waitFor(async () => (await texts(carol, groupId)).includes('last'), 'carol to fetch last', 15_000)
+    expect(await texts(carol, groupId)).toEqual(['first', 'last'])
+  })
 })

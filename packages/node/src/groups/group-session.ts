@@ -51,6 +51,9 @@ export class GroupSession {
   readonly acksDue = new Map<string, { epoch: Uint8Array, senderKeyId: Uint8Array }>()
   ackTimer?: ReturnType<typeof setTimeout>
   gapTimer?: ReturnType<typeof setTimeout>
+  /** hex sender → the highest of its seqs other members' receipts say they hold and we do not (yet) */
+  readonly claimed = new Map<string, number>()
+  claimTimer?: ReturnType<typeof setTimeout>
   flushing = false
   /** a send arrived while a flush was running */
   flushAgain = false

@@ -93,6 +93,8 @@ const ACK_DELAY_MS = 250
  * are not held up by the previous hop's commit, short enough that a crash loses only what history brings back
  */
 const COMMIT_DELAY_MS = 10
+/** how long a message other members' receipts say they hold may take to reach us before we ask for history */
+const CLAIM_WAIT_MS = 3000
 
 type Origin = 'gossip' | 'history'
 /** what send() and sendPayload() hand to prepareOutgoing */
@@ -201,6 +203,7 @@ class DefaultGroupsService implements GroupsService {
       clearTimeout(session.receiptTimer)
       clearTimeout(session.ackTimer)
       clearTimeout(session.gapTimer)
+      clearTimeout(session.claimTimer)
       pubsub.topicValidators.delete(session.topic)
       // let work in progress finish writing before the store closes
       await session.run(async () => {})
@@ -1305,7 +1308,10 @@ class DefaultGroupsService implements GroupsService {
     // receipts come in RECEIPT messages and ride on texts
     let confirmed = false
     for (const mark of inner.receipts) {
-      if (!equals(mark.sender, this.identity.publicKey)) continue
+      if (!equals(mark.sender, this.identity.publicKey)) {
+        this.noteClaim(session, toHex(mark.sender), Number(mark.seq))
+        continue
+      }
       const seq = Number(mark.seq)
       if (seq > (session.deliveredTo.get(senderHex) ?? 0)) {
         session.deliveredTo.set(senderHex, seq)
@@ -1391,6 +1397,32 @@ class DefaultGroupsService implements GroupsService {
       for (const peer of this.syncSources(session).slice(0, 2)) this.maybeSyncWith(session, peer, true)
     }, 2000)
     session.gapTimer.unref?.()
+  }
+
+  /**
+   * Another member's receipt says it holds `sender`'s messages up to `seq`. A gap shows when a later message comes,
+   * but nothing follows the last message of a burst: without this, a member that missed it (a gossip copy lost on
+   * the way, or sent while its mesh was forming) would wait for the sender's next message or its own reconnect.
+   * Only for senders we hold a chain of (our count for them starts where we can read, see onSenderKey), and looked
+   * at again after a while, since the message is usually on its way.
+   */
+  private noteClaim (session: GroupSession, sender: string, seq: number): void {
+    const window = session.windows.get(sender)
+    if (window == null || sender === this.me || seq <= window.contiguous || window.above.includes(seq) || !session.isMember(sender)) return
+    session.claimed.set(sender, Math.max(seq, session.claimed.get(sender) ?? 0))
+    if (session.claimTimer != null) return
+    session.claimTimer = setTimeout(() => {
+      session.claimTimer = undefined
+      const missing = [...session.claimed].filter(([s, q]) => {
+        const w = session.windows.get(s)
+        return w != null && q > w.contiguous && !w.above.includes(q)
+      })
+      session.claimed.clear()
+      if (missing.length === 0 || !this.started) return
+      this.log('group %s: others hold messages we lack (%s), asking for history', session.gid, missing.map(([s, q]) => `${s.slice(0, 8)}…:${q}`).join(', '))
+      for (const peer of this.syncSources(session).slice(0, 2)) this.maybeSyncWith(session, peer, true)
+    }, CLAIM_WAIT_MS)
+    session.claimTimer.unref?.()
   }
 
   /** connected relays first, then connected members, in random order */
