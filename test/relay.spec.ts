@@ -69,6 +69,46 @@ describe('relay: store-and-forward', () => {
     expect(await texts(bob, groupId)).toEqual(['m0', 'm1', 'm2', 'm3', 'm4', 'm5'])
   })
 
+  it('hands a relay what it sent while the relay was down, so a member back later still gets it', async () => {
+    let relay = await startRelay()
+    const relayAddr = relay.getMultiaddrs()[0]
+    const alice = await net.node({ bootstrap: [relayAddr] })
+    const carol = await net.node({ bootstrap: [relayAddr] })
+    let bob = await net.node({ bootstrap: [relayAddr] })
+    await net.connect(bob, alice)
+    await net.connect(carol, alice)
+    const { groupId, invite } = await alice.groups.create('relay down')
+    await bob.groups.join(invite)
+    await carol.groups.join(invite)
+    await waitFor(() => relay.relay.topics().length === 1, 'relay carries the topic')
+    await alice.groups.send(groupId, 'm0')
+    await waitFor(async () => (await texts(bob, groupId)).includes('m0') && (await texts(carol, groupId)).includes('m0'), 'bob and carol read m0')
+
+    // the relay goes down and bob goes away; carol is still there, so alice's message counts as sent
+    await new Promise(resolve => setTimeout(resolve, 500))
+    const storedBefore = relay.relay.stats().storedMessages
+    await relay.stop()
+    relays.splice(relays.indexOf(relay), 1)
+    await net.stopNode(bob)
+    await alice.groups.send(groupId, 'sent while the relay was down')
+    await waitFor(async () => (await texts(carol, groupId)).includes('sent while the relay was down'), 'carol reads it')
+    const outbox = (alice.groups as unknown as { relayOutbox: { pending: () => Promise<number> } }).relayOutbox
+    await waitFor(async () => await outbox.pending() > 0, 'alice to keep it for the relay')
+
+    // the relay comes back (same folder, same address); alice meets it again and hands it what it missed
+    relay = await createRelayNode({ dataDir: relay.dataDir, listen: [relayAddr.replace(/\/p2p\/.*$/, '')], mdns: false })
+    relays.push(relay)
+    await waitFor(async () => { await alice.connect(relayAddr); return true }, 'alice reconnects to the relay')
+    // (alice's own count, not the relay's: the relay's also grows with the receipts and acks of the others)
+    await waitFor(async () => await outbox.pending() === 0, 'alice to hand the relay everything it missed', 30_000)
+    expect(relay.relay.stats().storedMessages).toBeGreaterThan(storedBefore)
+    await net.stopNode(alice)
+    await net.stopNode(carol)
+
+    bob = await net.node({ dataDir: bob.dataDir, bootstrap: [relayAddr] })
+    await waitFor(async () => (await texts(bob, groupId)).includes('sent while the relay was down'), 'bob gets it from the relay alone', 30_000)
+  })
+
   /** a misbehaving raw node: plain libp2p + gossipsub (as Kith configures it), no DHT: it talks only to whom it dials */
   async function rawNode (): Promise<RawNode> {
     const node = await createLibp2p({

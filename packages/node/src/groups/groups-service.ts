@@ -24,6 +24,7 @@ import { GroupSession } from './group-session.js'
 import type { AnnouncementDisplay, CommunityHooks } from './community-hooks.js'
 import { GroupStore, json, keys, str, type AppDb, type BatchOp, type GroupMeta, type MyChainRecord, type SeqWindow, type StoredMessage } from './group-store.js'
 import { WriteBatcher, type QueuedOp } from './write-batcher.js'
+import { RelayOutbox } from './relay-outbox.js'
 import { dueAgain, piggyback, takeDue } from './receipts.js'
 import type { AbortOptions, ComponentLogger, Libp2p, Logger, PeerId, PrivateKey, Startable, Stream, Connection, TypedEventTarget } from '@libp2p/interface'
 import type { GroupMember, GroupMessage, GroupSummary, GroupsApi, KithNodeEvents, MessageStatus, SendResult } from '../types.js'
@@ -93,6 +94,8 @@ const ACK_DELAY_MS = 250
  * are not held up by the previous hop's commit, short enough that a crash loses only what history brings back
  */
 const COMMIT_DELAY_MS = 10
+/** how often a relay outbox that a relay could not take is tried again while a relay is connected */
+const RELAY_DRAIN_RETRY_MS = 15_000
 /** how long a message other members' receipts say they hold may take to reach us before we ask for history */
 const CLAIM_WAIT_MS = 3000
 
@@ -114,6 +117,10 @@ class DefaultGroupsService implements GroupsService {
   private readonly log: Logger
   /** every write of this service goes through here: one LevelDB batch per event-loop turn (see WriteBatcher) */
   private readonly writes: WriteBatcher
+  /** what no relay stored yet, pushed when one is back */
+  private readonly relayOutbox: RelayOutbox
+  /** when tick may try the relay outbox again */
+  private relayDrainAt = 0
   private readonly store: GroupStore
   /** send()s publishing past the outbox, waited for on stop so that their status lands before the store closes */
   private readonly directSends = new Set<Promise<void>>()
@@ -146,6 +153,7 @@ class DefaultGroupsService implements GroupsService {
     this.log = components.logger.forComponent('kith:groups')
     this.writes = new WriteBatcher(components.db, err => { this.log.error('a store write failed: %e', err) }, COMMIT_DELAY_MS)
     this.store = new GroupStore(this.writes)
+    this.relayOutbox = new RelayOutbox(components.db, components.now, (msg, ...args) => { this.log(msg, ...args) })
     this.identity = identityFromSeed(components.privateKey.raw)
     this.sealPrivateKey = x25519PrivateFromIdentity(this.identity)
     this.me = toHex(this.identity.publicKey)
@@ -279,6 +287,9 @@ class DefaultGroupsService implements GroupsService {
   private readonly onPeerConnect = (evt: CustomEvent<PeerId>): void => {
     const peer = evt.detail.toString()
     void this.deliverWelcomes(peer)
+    // a relay we knew, back again: libp2p does not always raise peer:identify for a reconnection, so go by what the
+    // peer store already knows of its protocols
+    void this.identifiedAlready(evt.detail)
     for (const session of this.sessions.values()) {
       if (session.meta.left) continue
       this.hurryKeysFor(session, peer)
@@ -289,10 +300,22 @@ class DefaultGroupsService implements GroupsService {
   private readonly onPeerIdentify = (evt: CustomEvent<{ peerId: PeerId, protocols: string[] }>): void => {
     const peer = evt.detail.peerId.toString()
     if (!evt.detail.protocols.includes(RELAY_REGISTER_PROTOCOL) || this.relays.has(peer)) return
+    // identifiedAlready answers after a peer-store read: the connection that raised it may be gone by then, and a
+    // relay taken for connected would never be registered with, or drained to, when it really comes back
+    if (this.components.libp2p.getConnections(evt.detail.peerId).length === 0) return
     this.relays.add(peer)
-    void this.registerWithRelay(peer, [...this.sessions.values()].filter(s => !s.meta.left).map(s => s.topic)).then(() => {
+    void this.registerWithRelay(peer, [...this.sessions.values()].filter(s => !s.meta.left).map(s => s.topic)).then(async () => {
       for (const session of this.sessions.values()) this.maybeSyncWith(session, peer, true)
-    })
+      await this.relayOutbox.markRelaySeen()
+      await this.drainRelayOutbox(peer)
+    }).catch(err => { this.log('relay %s: %s', peer, (err as Error).message) })
+  }
+
+  /** hand `peer` (a relay) what no relay stored; also from tick, since one attempt can fail (a relay just up) */
+  private async drainRelayOutbox (peer: string): Promise<void> {
+    this.relayDrainAt = Date.now() + RELAY_DRAIN_RETRY_MS
+    const pushed = await this.relayOutbox.drain(async (topic, wires) => this.started && (await this.storeOnRelay(peer, topic, wires)) === wires.length)
+    if (pushed > 0) this.log('relay %s: stored %d messages it had missed', peer, pushed)
   }
 
   private async identifiedAlready (peerId: PeerId): Promise<void> {
@@ -324,23 +347,32 @@ class DefaultGroupsService implements GroupsService {
   private async pushToRelays (topic: string, wire: Uint8Array): Promise<number> {
     let stored = 0
     await Promise.all([...this.relays].map(async peer => {
-      try {
-        const signal = this.callSignal()
-        const stream = await this.components.libp2p.dialProtocol(peerIdFromString(peer), RELAY_STORE_PROTOCOL, { signal, runOnLimitedConnection: true })
-        const [frame] = await requestFrames(stream, StoreRequest.encode({ topic, messages: [wire] }), { maxFrameBytes: 1024, maxFrames: 1 }, signal)
-        const response = decodeStoreResponse(frame ?? new Uint8Array(0))
-        if (response.stored > 0) stored++
-        else this.log('relay %s did not store: %s', peer, response.error)
-      } catch (err) {
-        this.log('relay %s store failed: %s', peer, (err as Error).message)
-      }
+      if (await this.storeOnRelay(peer, topic, [wire]) > 0) stored++
     }))
     return stored
+  }
+
+  /** how many of `wires` the relay says it stored (0 on any failure) */
+  private async storeOnRelay (peer: string, topic: string, wires: Uint8Array[]): Promise<number> {
+    try {
+      const signal = this.callSignal()
+      const stream = await this.components.libp2p.dialProtocol(peerIdFromString(peer), RELAY_STORE_PROTOCOL, { signal, runOnLimitedConnection: true })
+      const [frame] = await requestFrames(stream, StoreRequest.encode({ topic, messages: wires }), { maxFrameBytes: 1024, maxFrames: 1 }, signal)
+      const response = decodeStoreResponse(frame ?? new Uint8Array(0))
+      if (response.stored === 0) this.log('relay %s did not store: %s', peer, response.error)
+      return response.stored
+    } catch (err) {
+      this.log('relay %s store failed: %s', peer, (err as Error).message)
+      return 0
+    }
   }
 
   private async tick (): Promise<void> {
     if (!this.started) return
     const now = this.components.now()
+    if (this.relays.size > 0 && Date.now() >= this.relayDrainAt && await this.relayOutbox.pending() > 0) {
+      void this.drainRelayOutbox([...this.relays][0]).catch(err => { this.log('relay outbox: %s', (err as Error).message) })
+    }
     // a welcome whose delivery timed out (a busy peer) is tried again while the peer is connected, not only when it
     // reconnects: a member added while online would otherwise wait for its next connection to learn it is in
     for (const [peer, at] of this.welcomesDue) {
@@ -436,7 +468,10 @@ class DefaultGroupsService implements GroupsService {
       this.log('group %s: publish failed: %s', session.gid, (err as Error).message)
     }
     // waited for: a message counts as sent only once the relays that will hand it to absent members hold it too
-    if (this.relays.size > 0) recipients += await this.pushToRelays(session.topic, wire)
+    const stored = this.relays.size > 0 ? await this.pushToRelays(session.topic, wire) : 0
+    recipients += stored
+    // no relay holds it: keep it for the next relay that comes (a node that never used a relay keeps nothing)
+    if (stored === 0) await this.relayOutbox.add(session.topic, wire).catch(err => { this.log('relay outbox: %s', (err as Error).message) })
     return recipients
   }
 
