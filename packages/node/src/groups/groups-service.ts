@@ -1046,7 +1046,8 @@ class DefaultGroupsService implements GroupsService {
   }
 
   /** merge entries into the session's log, resolving a fork by the rule every peer applies */
-  private async mergeEntries (session: GroupSession, entries: Uint8Array[]): Promise<void> {
+  /** false when the entries start past the end of our log: we missed updates, and they are being fetched */
+  private async mergeEntries (session: GroupSession, entries: Uint8Array[]): Promise<boolean> {
     const parsed = entries.map(e => decodeLogEntry(e))
     let truncateFrom: number | undefined
     let start = -1
@@ -1059,19 +1060,19 @@ class DefaultGroupsService implements GroupsService {
       const ours = session.entryHashAt(index)
       if (ours != null && !equals(ours, parsed[i].hash)) {
         const mine = decodeLogEntry(session.log[index])
-        if (preferredEntry(mine, parsed[i]) === mine) return
+        if (preferredEntry(mine, parsed[i]) === mine) return true
         truncateFrom = index
         start = i
         break
       }
     }
-    if (start < 0) return
+    if (start < 0) return true
     const base = truncateFrom != null ? foldLog(session.log.slice(0, truncateFrom), this.verifier) : session.state
     if (Number(parsed[start].entry.index) !== base.length) {
       this.log('group %s: log update does not follow our log (index %d, we have %d)', session.gid, parsed[start].entry.index, base.length)
       // we are further behind than the update reaches: the updates we missed are in any member's history
       this.scheduleGapFetch(session)
-      return
+      return false
     }
     const dropped = truncateFrom != null ? session.log.slice(truncateFrom) : []
     const accepted: Uint8Array[] = []
@@ -1088,7 +1089,7 @@ class DefaultGroupsService implements GroupsService {
         break
       }
     }
-    if (accepted.length === 0) return
+    if (accepted.length === 0) return true
     await this.appendEntries(session, accepted, verified, truncateFrom)
     // our own changes that lost a fork are made again on top, if they still hold
     for (const bytes of dropped) {
@@ -1101,6 +1102,7 @@ class DefaultGroupsService implements GroupsService {
         this.log('group %s: a change of ours lost a fork and no longer holds: %s', session.gid, (err as Error).message)
       }
     }
+    return true
   }
 
   // ---------------------------------------------------------------- sender keys
@@ -1227,10 +1229,11 @@ class DefaultGroupsService implements GroupsService {
       return TopicValidatorResult.Reject
     }
     if ((origin === 'history' || decoded.kind === 'sealed') && await this.seenOnDisk(session, hash)) return TopicValidatorResult.Ignore
+    const placement = { kept: true }
     const result = decoded.kind === 'cipher'
       ? await this.onCipher(session, decoded, data, hash, origin)
-      : await this.onSealed(session, decoded)
-    if (result === TopicValidatorResult.Accept) {
+      : await this.onSealed(session, decoded, placement)
+    if (result === TopicValidatorResult.Accept && placement.kept) {
       session.meta = { ...session.meta, lastSeenAt: Math.max(session.meta.lastSeenAt, this.components.now()) }
       this.writes.queue(this.wireOps(session, data, hash))
     }
@@ -1467,7 +1470,7 @@ class DefaultGroupsService implements GroupsService {
     return [...connected.filter(p => this.relays.has(p)), ...members]
   }
 
-  private async onSealed (session: GroupSession, sealed: DecodedSealed): Promise<TopicValidatorResult> {
+  private async onSealed (session: GroupSession, sealed: DecodedSealed, placement: { kept: boolean }): Promise<TopicValidatorResult> {
     let control: Verified<Control> | undefined
     try {
       control = openSealedControl(this.identity, this.sealPrivateKey, session.groupId, sealed.sealed, this.verifier)
@@ -1480,7 +1483,9 @@ class DefaultGroupsService implements GroupsService {
     if (control.logEntries.length > 0) {
       const lengthBefore = session.log.length
       try {
-        await this.mergeEntries(session, control.logEntries)
+        // a log update past the end of ours is forwarded but not marked seen: when history brings the updates we
+        // missed, it must bring this one again too, or we would stay stuck behind it
+        if (!await this.mergeEntries(session, control.logEntries)) placement.kept = false
         // messages of an epoch we did not know were ignored: fetch them now that we know it
         if (session.log.length > lengthBefore) this.scheduleGapFetch(session)
       } catch (err) {
