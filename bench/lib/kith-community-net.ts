@@ -16,8 +16,12 @@ import { sleep } from './stats.js'
 /** what the bench reads of the groups service's per-group state (not part of its API: white-box readiness checks) */
 interface SessionView {
   topic: string
-  myChain?: { senderKeyId: Uint8Array }
+  myChain?: { senderKeyId: Uint8Array, epoch: Uint8Array }
   chains: Map<string, unknown>
+  log: unknown[]
+  state: { head: Uint8Array }
+  acked: Set<string>
+  keyRetries: Map<string, { attempts: number, nextAt: number }>
 }
 
 export function sessionsOf (node: FullKithNode): Map<string, SessionView> {
@@ -187,11 +191,18 @@ export async function startKithCommunity (plan: CommunityPlan, log: (s: string) 
       for (let i = 1; i < plan.size; i++) {
         const sessions = sessionsOf(nodes[i])
         for (const g of plan.groupsOf[i]) {
-          const keyId = adminSessions.get(groupIds[g])?.myChain?.senderKeyId
+          const adminSession = adminSessions.get(groupIds[g])
+          const keyId = adminSession?.myChain?.senderKeyId
           const s = sessions.get(groupIds[g])
-          if (keyId == null || s == null || !s.chains.has(toHex(keyId))) {
+          // keys are made when a member next sends: a chain the log has moved past is not handed out any more, and
+          // the next announcement makes a new one (the cold round pays for it)
+          const current = adminSession?.myChain != null && toHex(adminSession.myChain.epoch) === toHex(adminSession.state.head)
+          if (keyId == null || s == null || (current && !s.chains.has(toHex(keyId)))) {
             missing++
-            example = `node ${i} group ${g}: ${s == null ? 'not welcomed' : 'no announcer key'}`
+            const hex = toHex(publicKeyFromPeerId(nodes[i].peerId))
+            const retry = adminSession?.keyRetries.get(hex)
+            example = `node ${i} group ${g}: ${s == null ? 'not welcomed' : `no announcer key (its log ${s.log.length} entries, the announcer's ${adminSession?.log.length}; ` +
+              `announcer's retries ${retry == null ? 'none' : `${retry.attempts}, next in ${((retry.nextAt - Date.now()) / 1000).toFixed(0)} s`}, acked ${adminSession?.acked.has(hex) === true})`}`
           }
         }
       }

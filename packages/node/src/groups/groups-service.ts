@@ -9,7 +9,7 @@ import {
   newSenderChain, openSealedControl, peerIdFromPublicKey, preferredEntry, publicKeyFromPeerId, sealControls,
   serializeChain, deserializeChain, sha256, signJoinRequest, signLogEntry, SignatureVerifier, toHex,
   verifyCipherSignature, verifyJoinRequest, verifyLogEntry, x25519PrivateFromIdentity, x25519PublicFromEd25519,
-  MAX_TEXT_BYTES, MAX_WIRE_BYTES, signTopicRegistration, decodeRegistrationResponse, decodeStoreResponse, StoreRequest, MAX_HISTORY_PAGE_BYTES, MAX_HISTORY_PAGE_MESSAGES, MAX_JOIN_REQUEST_BYTES,
+  MAX_TEXT_BYTES, MAX_WIRE_BYTES, signTopicRegistration, decodeRegistrationResponse, decodeStoreResponse, decodeStoreRequest, StoreRequest, StoreResponse, MAX_STORE_REQUEST_BYTES, MAX_HISTORY_PAGE_BYTES, MAX_HISTORY_PAGE_MESSAGES, MAX_JOIN_REQUEST_BYTES,
   type Control, type DecodedCipher, type DecodedSealed, type GroupState, type Identity, type LogEntryFields, type Recipient,
   type Verified
 } from '@kith/protocol'
@@ -31,6 +31,8 @@ import type { GroupMember, GroupMessage, GroupSummary, GroupsApi, KithNodeEvents
 
 export const JOIN_PROTOCOL = '/kith/group/join/1.0.0'
 export const WELCOME_PROTOCOL = '/kith/group/welcome/1.0.0'
+/** a group message handed straight to one member (StoreRequest in, StoreResponse out): see pushToMember */
+export const PUSH_PROTOCOL = '/kith/group/push/1.0.0'
 /** spoken by relays (packages/node/src/relay): a peer that offers it carries and keeps topics for us */
 export const RELAY_REGISTER_PROTOCOL = '/kith/relay/register/1.0.0'
 export const RELAY_STORE_PROTOCOL = '/kith/relay/store/1.0.0'
@@ -81,6 +83,8 @@ export interface GroupsService extends Omit<GroupsApi, 'create'>, GroupsForCommu
 }
 
 const MAX_KEY_RETRY_MS = 30_000
+/** from this try on, a sender key not acked yet also goes to the member directly (PUSH_PROTOCOL) */
+const KEY_PUSH_AFTER_ATTEMPTS = 3
 /** long enough for a busy group's acks to come back before the first resend */
 const KEY_RETRY_FIRST_MS = 3_000
 const KEY_REQUEST_MIN_MS = 2_000
@@ -172,6 +176,7 @@ class DefaultGroupsService implements GroupsService {
     const handlerOptions = { runOnLimitedConnection: true, maxInboundStreams: 64 }
     await libp2p.handle(JOIN_PROTOCOL, (stream, conn) => { void this.onJoinStream(stream, conn) }, handlerOptions)
     await libp2p.handle(WELCOME_PROTOCOL, (stream, conn) => { void this.onWelcomeStream(stream, conn) }, handlerOptions)
+    await libp2p.handle(PUSH_PROTOCOL, (stream, conn) => { void this.onPushStream(stream, conn) }, handlerOptions)
     this.components.history.register(async (request, remotePeer) => this.historyPage(request, remotePeer))
     for (const meta of await this.store.listMetas()) {
       try {
@@ -218,7 +223,7 @@ class DefaultGroupsService implements GroupsService {
     }
     await Promise.allSettled([...this.directSends])
     await this.writes.flush().catch(() => {})
-    await libp2p.unhandle([JOIN_PROTOCOL, WELCOME_PROTOCOL])
+    await libp2p.unhandle([JOIN_PROTOCOL, WELCOME_PROTOCOL, PUSH_PROTOCOL])
   }
 
   private async openSession (meta: GroupMeta, log?: Uint8Array[]): Promise<GroupSession> {
@@ -452,10 +457,10 @@ class DefaultGroupsService implements GroupsService {
   }
 
   /** seal a control message to these members (hex keys), in as many messages as a large group needs, and publish */
-  private async publishSealed (session: GroupSession, members: string[], content: Parameters<typeof sealControls>[3], timestamp: number): Promise<number> {
-    let recipients = 0
-    for (const wire of sealControls(this.identity, session.groupId, this.recipients(members), content, timestamp)) recipients += await this.publish(session, wire)
-    return recipients
+  private async publishSealed (session: GroupSession, members: string[], content: Parameters<typeof sealControls>[3], timestamp: number): Promise<Uint8Array[]> {
+    const wires = sealControls(this.identity, session.groupId, this.recipients(members), content, timestamp)
+    for (const wire of wires) await this.publish(session, wire)
+    return wires
   }
 
   private async publishWire (session: GroupSession, wire: Uint8Array): Promise<number> {
@@ -467,6 +472,7 @@ class DefaultGroupsService implements GroupsService {
     } catch (err) {
       this.log('group %s: publish failed: %s', session.gid, (err as Error).message)
     }
+    this.pushToUnseenMembers(session, wire)
     // waited for: a message counts as sent only once the relays that will hand it to absent members hold it too
     const stored = this.relays.size > 0 ? await this.pushToRelays(session.topic, wire) : 0
     recipients += stored
@@ -1175,7 +1181,11 @@ class DefaultGroupsService implements GroupsService {
     // the log's tail rides along: a member that missed a membership update (sent before it subscribed, or while
     // it was away) learns the epoch from the key's retries instead of losing it for good
     const logEntries = session.log.slice(-KEY_LOG_TAIL)
-    await this.publishSealed(session, targets, { senderKey, logEntries }, now)
+    const wires = await this.publishSealed(session, targets, { senderKey, logEntries }, now)
+    // gossip brought no ack after two tries: hand it over directly too (the ack still comes by gossip)
+    const direct = targets.filter(m => (session.keyRetries.get(m)?.attempts ?? 0) >= KEY_PUSH_AFTER_ATTEMPTS &&
+      this.components.libp2p.getConnections(peerIdFromString(this.peerIdOf(m))).length > 0)
+    for (const m of direct) void this.pushToMember(session, m, wires)
   }
 
   /** a member just came (back) within reach: do not make it wait for the backoff */
@@ -1709,6 +1719,66 @@ class DefaultGroupsService implements GroupsService {
     } catch (err) {
       this.log('welcome from %p refused: %s', connection.remotePeer, (err as Error).message)
       stream.abort(err as Error)
+    }
+  }
+
+  /** messages a member pushed to us directly: processed as history, answered with how many were new */
+  private async onPushStream (stream: Stream, connection: Connection): Promise<void> {
+    const signal = this.callSignal()
+    try {
+      await serveFrames(stream, MAX_STORE_REQUEST_BYTES, async function * (this: DefaultGroupsService, bytes: Uint8Array) {
+        const request = decodeStoreRequest(bytes)
+        const session = this.byTopic.get(request.topic)
+        const sender = this.hexOfPeer(connection.remotePeer.toString())
+        if (session == null || session.meta.left || sender == null || !session.isMember(sender)) {
+          yield StoreResponse.encode({ stored: 0, error: 'not a member of this group' })
+          return
+        }
+        let stored = 0
+        for (const wire of request.messages) {
+          if (await session.run(async () => this.processWire(session, wire, 'history')) === TopicValidatorResult.Accept) stored++
+        }
+        yield StoreResponse.encode({ stored, error: '' })
+      }.bind(this), signal)
+    } catch (err) {
+      this.log('push from %p refused: %s', connection.remotePeer, (err as Error).message)
+      stream.abort(err as Error)
+    }
+  }
+
+  /**
+   * Members we are connected to but whose subscription to the topic gossipsub does not know of get the message
+   * directly. Seen in the communities bench: with ~100 peers, the announcer missed 2 of a group's 10 subscriptions
+   * for good, its gossip (flood publish goes to known subscribers only) never reached them, and where no other
+   * member linked them to the topic they got no announcement at all.
+   */
+  private pushToUnseenMembers (session: GroupSession, wire: Uint8Array): void {
+    const subscribers = this.components.pubsub.getSubscribers(session.topic)
+    const listed = new Set(subscribers.map(p => p.toString()))
+    const connected = new Set(this.components.libp2p.getConnections().filter(c => c.status === 'open').map(c => c.remotePeer.toString()))
+    for (const hex of session.state.members.keys()) {
+      if (hex === this.me) continue
+      const peer = this.peerIdOf(hex)
+      if (connected.has(peer) && !listed.has(peer)) void this.pushToMember(session, hex, [wire])
+    }
+  }
+
+  /**
+   * Hand `wires` straight to a connected member; true when it took them. For a sender key gossip has not brought
+   * an ack for: a publisher can miss a member's subscription to the topic (seen with ~100 peers on one node), and
+   * then nothing it publishes reaches a member whose only link to the topic it is, retries included.
+   */
+  private async pushToMember (session: GroupSession, member: string, wires: Uint8Array[]): Promise<boolean> {
+    try {
+      const signal = this.callSignal()
+      const stream = await this.components.libp2p.dialProtocol(peerIdFromString(this.peerIdOf(member)), PUSH_PROTOCOL, { signal, runOnLimitedConnection: true })
+      const [frame] = await requestFrames(stream, StoreRequest.encode({ topic: session.topic, messages: wires }), { maxFrameBytes: 1024, maxFrames: 1 }, signal)
+      const response = decodeStoreResponse(frame ?? new Uint8Array(0))
+      if (response.error !== '') this.log('group %s: push to %s refused: %s', session.gid, member.slice(0, 8), response.error)
+      return response.error === ''
+    } catch (err) {
+      this.log('group %s: push to %s failed: %s', session.gid, member.slice(0, 8), (err as Error).message)
+      return false
     }
   }
 
