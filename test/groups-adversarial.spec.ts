@@ -456,7 +456,7 @@ describe('groups under adversarial input', () => {
     expect(daveSession.keyRequest?.epochs.size ?? 0).toBe(0)
     // a client that asks anyway gets no key for them
     daveSession.keyRequest = { attempts: 0, nextAt: 0, epochs: new Set([before, ...after].map(w => toHex(w.cipher.body.epoch))) }
-    await (dave.groups as any).requestKeys(daveSession)
+    await (dave.groups as unknown as { requestKeys: (session: unknown) => Promise<void> }).requestKeys(daveSession)
     expect(daveSession.keyRequest.attempts).toBe(1)
     // a round trip after the key request, so any answer to it would have had its chance to arrive
     await dave.groups.send(groupId, 'hi from dave')
