@@ -133,7 +133,7 @@ async function profileRound (dir: string, who: string, round: () => Promise<Roun
 
 // ---------------------------------------------------------------- Kith
 
-interface KithExtra { validateMs: number[], rssMB: number, edges: Array<[number, number]> }
+interface KithExtra { validateMs: number[], rssMB: number, edges: Array<[number, number]>, links: { identified: number, failed: number } }
 
 async function measureKith (net: KithCommunityNet, plan: CommunityPlan, m: Options, log: (s: string) => void, notes: string[]): Promise<Series & KithExtra> {
   const admin = net.nodes[0]
@@ -214,7 +214,8 @@ async function measureKith (net: KithCommunityNet, plan: CommunityPlan, m: Optio
     const settle = await settled()
     await profileRound(m.profileDir, 'kith', async () => await round(2 + m.warm, settle), log, notes)
   }
-  return { cold, warm, cpu, validateMs: validateMs.slice(0, counted), rssMB: rss, edges }
+  const links = net.nodes.reduce((sum, n) => ({ identified: sum.identified + n.gossipLinks.stats.identified, failed: sum.failed + n.gossipLinks.stats.failed }), { identified: 0, failed: 0 })
+  return { cold, warm, cpu, validateMs: validateMs.slice(0, counted), rssMB: rss, edges, links }
 }
 
 // ---------------------------------------------------------------- raw
@@ -304,6 +305,8 @@ function figures (m: Method, plan: CommunityPlan, k: KithResult | null, sign: Ra
     row('setup: of which waiting for quiet between the waves of groups', 's', sec(k?.setup.wavesQuietMs)),
     row('setup: then until keys and meshes are ready (raw: whole setup)', 's', sec(k?.setup.readyMs), sign.setupMs / 1000),
     row('setup: (node, topic) pairs whose subscribers or mesh had not formed after 30 s (measured anyway)', 'count', k?.setup.meshGaps.length),
+    row('setup+rounds: connections whose identify had failed on both ends, identified again (gossip-links.ts)', 'count', k?.links.identified),
+    row('setup+rounds: of those re-identifies, failed (retried after 10, 20, 40, 80 s, at most 5 per connection)', 'count', k?.links.failed),
     row('setup: welcomes the bench re-sent after 20 s (Kith itself retries every 15 s while the member is connected)', 'count', k?.setup.welcomesResent),
     row('setup: CPU of the bench process', 'cores', k?.setup.cpu.ownCores),
     row('setup: CPU of OTHER processes on the machine (noise)', 'cores', k?.setup.cpu.otherCores),

@@ -3,12 +3,13 @@
 import { withBitswap } from '@helia/bitswap'
 import { withLibp2pLight } from '@helia/libp2p'
 import { KEEP_ALIVE, TypedEventEmitter } from '@libp2p/interface'
-import { logger } from '@libp2p/logger'
+import { defaultLogger, logger } from '@libp2p/logger'
 import { peerIdFromPrivateKey } from '@libp2p/peer-id'
 import { multiaddr } from '@multiformats/multiaddr'
 import { createHeliaLight } from 'helia'
 import { ConnectFailedError, InvalidArgumentError, NotStartedError } from './errors.ts'
 import { loadOrCreateIdentity } from './identity.ts'
+import { gossipLinks, type GossipLinks, type GossipLinksInit } from './gossip-links.ts'
 import { kithLibp2pOptions } from './libp2p-config.ts'
 import { openStore } from './store.ts'
 import type { KithServices, KithLibp2pConfigInit } from './libp2p-config.ts'
@@ -36,6 +37,8 @@ export interface KithNodeCoreInit extends KithNodeInit {
   relayServer?: KithLibp2pConfigInit['relayServer']
   /** addresses to advertise instead of the listening ones */
   announce?: string[]
+  /** the re-identify of connections gossipsub does not know of (gossip-links.ts); tests shorten its intervals */
+  gossipLinks?: GossipLinksInit
 }
 
 export type KithHelia = HeliaWithLibp2p<KithServices>
@@ -51,6 +54,8 @@ export interface KithNodeCore {
   readonly privateKey: Ed25519PrivateKey
   readonly events: TypedEventEmitter<KithNodeEvents>
   readonly now: () => number
+  /** re-identifies connections gossipsub missed (gossip-links.ts); its stats say how often */
+  readonly gossipLinks: Pick<GossipLinks, 'stats'>
   readonly isStarted: boolean
   getMultiaddrs (): string[]
   /** connected peers with the remote addresses of their open connections */
@@ -80,6 +85,7 @@ class KithNodeCoreImpl implements KithNodeCore {
   readonly privateKey: Ed25519PrivateKey
   readonly events = new TypedEventEmitter<KithNodeEvents>()
   readonly now: () => number
+  readonly gossipLinks: GossipLinks
 
   readonly #bootstrap: Multiaddr[]
   readonly #services: KithService[] = []
@@ -117,6 +123,9 @@ class KithNodeCoreImpl implements KithNodeCore {
     const helia = createHeliaLight({ datastore: store.heliaDatastore, blockstore: store.blockstore })
     this.helia = withBitswap(withLibp2pLight(helia, libp2pOptions))
     this.peerId = peerIdFromPrivateKey(privateKey).toString()
+    const libp2p = (): Libp2p<KithServices> => this.libp2p
+    this.gossipLinks = gossipLinks(init.gossipLinks)({ get libp2p () { return libp2p() }, logger: defaultLogger() })
+    this.#services.push(this.gossipLinks)
   }
 
   get libp2p (): Libp2p<KithServices> {
