@@ -134,6 +134,8 @@ class DefaultGroupsService implements GroupsService {
   private readonly verifier = new SignatureVerifier()
   private readonly sealKeys = new Map<string, KeyObject>()
   private readonly sessions = new Map<string, GroupSession>()
+  /** hex public key → peer id string, for members (peerIdOf) */
+  private readonly peerIdsOfKeys = new Map<string, string>()
   private readonly byTopic = new Map<string, GroupSession>()
   private readonly seen = new Set<string>()
   private readonly adopting = new Map<string, Promise<GroupSession | undefined>>()
@@ -424,7 +426,14 @@ class DefaultGroupsService implements GroupsService {
   }
 
   private peerIdOf (hexKey: string): string {
-    return peerIdFromPublicKey(fromHex(hexKey))
+    let peer = this.peerIdsOfKeys.get(hexKey)
+    if (peer == null) {
+      peer = peerIdFromPublicKey(fromHex(hexKey))
+      // members of every group this node is in: bounded in practice, and dropped wholesale if it ever is not
+      if (this.peerIdsOfKeys.size >= 10_000) this.peerIdsOfKeys.clear()
+      this.peerIdsOfKeys.set(hexKey, peer)
+    }
+    return peer
   }
 
   private hexOfPeer (peerId: string): string | undefined {
@@ -1748,25 +1757,25 @@ class DefaultGroupsService implements GroupsService {
 
   /**
    * Members we are connected to but whose subscription to the topic gossipsub does not know of get the message
-   * directly. Seen in the communities bench: with ~100 peers, the announcer missed 2 of a group's 10 subscriptions
-   * for good, its gossip (flood publish goes to known subscribers only) never reached them, and where no other
-   * member linked them to the topic they got no announcement at all.
+   * directly: flood publish goes to known subscribers only. Seen in the communities bench, where a member whose only
+   * link to the topic was the announcer got no announcement at all. The usual cause, identify failing on both ends
+   * of a connection so that gossipsub never hears of it, is repaired by gossip-links.ts, but only after 10 s or
+   * more; a subscription not yet seen is the other.
    */
   private pushToUnseenMembers (session: GroupSession, wire: Uint8Array): void {
-    const subscribers = this.components.pubsub.getSubscribers(session.topic)
-    const listed = new Set(subscribers.map(p => p.toString()))
-    const connected = new Set(this.components.libp2p.getConnections().filter(c => c.status === 'open').map(c => c.remotePeer.toString()))
+    const listed = new Set(this.components.pubsub.getSubscribers(session.topic).map(p => p.toString()))
     for (const hex of session.state.members.keys()) {
       if (hex === this.me) continue
       const peer = this.peerIdOf(hex)
-      if (connected.has(peer) && !listed.has(peer)) void this.pushToMember(session, hex, [wire])
+      if (listed.has(peer)) continue
+      if (this.components.libp2p.getConnections(peerIdFromString(peer)).some(c => c.status === 'open')) void this.pushToMember(session, hex, [wire])
     }
   }
 
   /**
    * Hand `wires` straight to a connected member; true when it took them. For a sender key gossip has not brought
-   * an ack for: a publisher can miss a member's subscription to the topic (seen with ~100 peers on one node), and
-   * then nothing it publishes reaches a member whose only link to the topic it is, retries included.
+   * an ack for: a publisher can miss a member's subscription to the topic (see pushToUnseenMembers), and then
+   * nothing it publishes reaches a member whose only link to the topic it is, retries included.
    */
   private async pushToMember (session: GroupSession, member: string, wires: Uint8Array[]): Promise<boolean> {
     try {
