@@ -101,10 +101,6 @@ export function kithLibp2pOptions (init: KithLibp2pConfigInit): Libp2pOptions<Ki
       globalSignaturePolicy: 'StrictNoSign',
       msgIdFn: kithMsgId,
       allowPublishToZeroTopicPeers: true,
-      // IDONTWANT only for messages of 1 KiB or more, as go-libp2p-pubsub defaults to; js defaults to 512,
-      // which a 200-character announcement (~560 bytes sealed) passes: each receiver then sends one more frame to
-      // every mesh peer, which costs more than the duplicate it may spare
-      idontwantMinDataSize: 1024,
       // the default IP-colocation penalty graylists peers sharing one IP (loopback, one NAT, one relay)
       scoreParams: createPeerScoreParams({ IPColocationFactorWeight: 0 }),
       // relayed connections are "limited": without this gossipsub opens no stream on them and nothing flows

@@ -31,7 +31,7 @@ describe('receipts riding on texts', () => {
     expect(marks.length).toBeGreaterThan(0)
     expect(marks.map(m => toHex(m.sender))).toEqual(senders.slice(0, marks.length))
     expect(marks.map(m => m.seq)).toEqual(marks.map((_, i) => BigInt(i + 1)))
-    // the size receipts are kept under (PIGGYBACK_WIRE_BYTES), below js gossipsub's default IDONTWANT threshold
+    // gossipsub sends IDONTWANT to every mesh peer for messages of 512 bytes and more
     const wire = encryptGroupMessage(generateIdentity(), newSenderChain(new Uint8Array(32)), { seq: 99999n, timestamp: BigInt(Date.now()), kind: Inner.Kind.TEXT, text, receipts: marks, padding: new Uint8Array(0) }).wire
     expect(wire.byteLength).toBeLessThan(512)
     // the rest stays due, and the next text within PIGGYBACK_MS carries none

@@ -11,9 +11,9 @@ import type { GroupSession } from './group-session.js'
 /** a text carries receipts at most this often */
 export const PIGGYBACK_MS = 500
 /**
- * and only as many as keep it under this size on the wire. Chosen under js gossipsub's default IDONTWANT threshold
- * (512 bytes: one more frame to every mesh peer, which a 200-character text of 356 bytes does not need). Kith now
- * sets that threshold to 1 KiB (libp2p-config.ts), so this could grow; not measured yet
+ * and only as many as keep it under this size on the wire: gossipsub sends an IDONTWANT to every mesh peer for a
+ * message of 512 bytes or more (idontwantMinDataSize), which a 200-character text without receipts (356 bytes)
+ * does not need
  */
 const PIGGYBACK_WIRE_BYTES = 500
 /** wire bytes of a text message besides its text and receipts (signature, header, tag, framing), rounded up */
