@@ -178,6 +178,11 @@ async function measureKith (net: KithCommunityNet, plan: CommunityPlan, m: Optio
   const rss = rssMB()
   const edges = edgesFromConnections(net.nodes.map(n => n.libp2p.getConnections().map(c => c.remotePeer.toString())), net.nodes.map(n => n.peerId))
 
+  const linksSoFar = (): string => {
+    const ok = net.nodes.reduce((n, node) => n + node.gossipLinks.stats.identified, 0)
+    const failed = net.nodes.reduce((n, node) => n + node.gossipLinks.stats.failed, 0)
+    return `${ok}, ${failed} failed`
+  }
   const round = async (nonce: number, settle: QuietResult): Promise<Round> => {
     current = new Deliveries(nonce, expectedDeliveries(plan))
     publishAt.clear()
@@ -200,7 +205,7 @@ async function measureKith (net: KithCommunityNet, plan: CommunityPlan, m: Optio
       slowestGroupMs: slowest.some(Number.isNaN) ? undefined : Math.max(...slowest)
     }
     log(`kith: announcement ${nonce} (after ${(settle.ms / 1000).toFixed(1)} s waiting for quiet): last member after ${fmt(r.totalMs)} ms (${r.delivered}/${current.expected} delivered, ` +
-      `announce() returned after ${fmt(callMs)} ms, last group publish at ${fmt(r.lastPublishMs)} ms, slowest group publish→last member ${fmt(r.slowestGroupMs)} ms)`)
+      `announce() returned after ${fmt(callMs)} ms, last group publish at ${fmt(r.lastPublishMs)} ms, slowest group publish→last member ${fmt(r.slowestGroupMs)} ms; connections re-identified so far ${linksSoFar()})`)
     return r
   }
   const settled = async (): Promise<QuietResult> => await settleBefore(m, log, 'kith')
