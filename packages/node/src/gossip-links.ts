@@ -1,4 +1,4 @@
-import type { ComponentLogger, Connection, Logger, PeerId, PeerStore, Startable } from '@libp2p/interface'
+import type { AbortOptions, ComponentLogger, Connection, Logger, PeerId, PeerStore, Startable } from '@libp2p/interface'
 
 /** gossipsub's protocols all start so (/meshsub/1.0.0 … 1.3.0, /floodsub/1.0.0 is not one Kith speaks) */
 const GOSSIP_PROTOCOL_PREFIX = '/meshsub/'
@@ -72,7 +72,7 @@ export class GossipLinks implements Startable {
   }
 
   /** one look over the open connections; resolves when the identifies it started are over */
-  async check (): Promise<void> {
+  async check (options?: AbortOptions): Promise<void> {
     const { libp2p } = this.components
     const known = new Set(libp2p.services.pubsub.getPeers().map(p => p.toString()))
     const now = Date.now()
@@ -82,19 +82,23 @@ export class GossipLinks implements Startable {
       if (now - conn.timeline.open < this.minAgeMs) continue
       const tried = this.attempts.get(conn)
       if (tried != null && (tried.count >= this.maxAttempts || now < tried.nextAt)) continue
-      work.push(this.reidentify(conn, (tried?.count ?? 0) + 1))
+      work.push(this.reidentify(conn, (tried?.count ?? 0) + 1, options))
     }
     await Promise.all(work)
   }
 
-  private async reidentify (conn: Connection, attempt: number): Promise<void> {
+  private async reidentify (conn: Connection, attempt: number, options?: AbortOptions): Promise<void> {
     // a peer identify has answered before (it stores the agent version) without gossipsub is nothing to repair. The
     // protocol list alone says nothing: libp2p adds every protocol a peer opened a stream with, identify included
     const peer = await this.components.libp2p.peerStore.get(conn.remotePeer).catch(() => undefined)
-    if (peer?.metadata.has(AGENT_VERSION) === true && !peer.protocols.some(p => p.startsWith(GOSSIP_PROTOCOL_PREFIX))) return
+    if (peer?.metadata.has(AGENT_VERSION) === true && !peer.protocols.some(p => p.startsWith(GOSSIP_PROTOCOL_PREFIX))) {
+      // not looked at again while this connection lasts: a relay may hold many such peers
+      this.attempts.set(conn, { count: this.maxAttempts, nextAt: Infinity })
+      return
+    }
     this.running.add(conn)
     try {
-      await this.components.libp2p.services.identify.identify(conn, { signal: AbortSignal.any([AbortSignal.timeout(this.identifyTimeoutMs), this.stopping.signal]) })
+      await this.components.libp2p.services.identify.identify(conn, { signal: AbortSignal.any([AbortSignal.timeout(this.identifyTimeoutMs), this.stopping.signal, ...(options?.signal != null ? [options.signal] : [])]) })
       this.stats.identified++
       this.log('gossipsub did not know %p, connected since %s: identified it again', conn.remotePeer, new Date(conn.timeline.open).toISOString())
     } catch (err) {
