@@ -65,10 +65,13 @@ function spyOn (node: Node, topic: string): Uint8Array[] {
 
 /** wait until `from` knows that every one of `to` carries the topic (so a publish reaches them) */
 async function subscribedSeen (from: Node, to: Node[], topic: string, timeout?: number): Promise<void> {
+  // white-box: a subscription arrives on the peer's stream to us, while ours to it may still be opening (gossipsub
+  // opens them one at a time), and a publish before it is open leaves that peer out of the recipients
+  const outbound = (pubsubOf(from) as unknown as { streamsOutbound: Map<string, unknown> }).streamsOutbound
   await waitFor(() => {
     const subs = pubsubOf(from).getSubscribers(topic).map(p => p.toString())
-    return to.every(n => subs.includes(n.peerId))
-  }, `${to.length} subscriber(s) seen on the topic`, timeout)
+    return to.every(n => subs.includes(n.peerId) && outbound.has(n.peerId))
+  }, `${to.length} subscriber(s) seen on the topic, with a stream open to each`, timeout)
 }
 
 /** a receiving chain for `sender`'s current sending chain, at iteration 0 (a test-side oracle; decrypting is pure) */
