@@ -19,9 +19,10 @@ export interface StopSignals {
   release (): void
   /**
    * From now on a stop signal runs `stop` (once; a second signal while stopping exits 1 at once). Resolves with the
-   * exit code: `stop`'s, or 1 if it threw or took longer than STOP_TIMEOUT_MS. A signal that came early stops now.
+   * exit code: `stop`'s, or 1 if it threw or took longer than STOP_TIMEOUT_MS (logged with what `stage` says it was
+   * waiting for). A signal that came early stops now.
    */
-  whenStopped (stop: () => Promise<number>): Promise<number>
+  whenStopped (stop: () => Promise<number>, stage?: () => string | undefined): Promise<number>
 }
 
 /**
@@ -36,7 +37,7 @@ export function catchStopSignals (log: Logger): StopSignals {
   return {
     get early () { return early },
     release,
-    whenStopped: async (stop) => new Promise<number>(resolve => {
+    whenStopped: async (stop, stage) => new Promise<number>(resolve => {
       let stopping = false
       const onSignal = (signal: string): void => {
         if (stopping) {
@@ -47,7 +48,7 @@ export function catchStopSignals (log: Logger): StopSignals {
         stopping = true
         log('info', 'stopping', { signal })
         const timer = setTimeout(() => {
-          log('error', 'stop timed out', { timeoutMs: STOP_TIMEOUT_MS })
+          log('error', 'stop timed out', { timeoutMs: STOP_TIMEOUT_MS, waitingFor: stage?.() })
           resolve(1)
         }, STOP_TIMEOUT_MS)
         timer.unref()

@@ -57,6 +57,8 @@ export interface KithNodeCore {
   /** re-identifies connections gossipsub missed (gossip-links.ts); its stats say how often */
   readonly gossipLinks: Pick<GossipLinks, 'stats'>
   readonly isStarted: boolean
+  /** while stop() runs: what it waits for now (a service by name, helia and libp2p, the store) */
+  readonly stopStage: string | undefined
   getMultiaddrs (): string[]
   /** connected peers with the remote addresses of their open connections */
   peers (): PeerInfo[]
@@ -91,6 +93,8 @@ class KithNodeCoreImpl implements KithNodeCore {
   readonly #services: KithService[] = []
   #running: KithService[] = []
   #status: Status = 'stopped'
+  /** what a stop in progress waits for: named when a stop takes too long */
+  #stopStage?: string
   #lifecycle: Promise<void> = Promise.resolve()
   #libp2p?: Libp2p<KithServices>
   /** aborted on stop: cancels background dials of the current run */
@@ -126,6 +130,10 @@ class KithNodeCoreImpl implements KithNodeCore {
     const libp2p = (): Libp2p<KithServices> => this.libp2p
     this.gossipLinks = gossipLinks(init.gossipLinks)({ get libp2p () { return libp2p() }, logger: defaultLogger() })
     this.#services.push(this.gossipLinks)
+  }
+
+  get stopStage (): string | undefined {
+    return this.#stopStage
   }
 
   get libp2p (): Libp2p<KithServices> {
@@ -250,6 +258,7 @@ class KithNodeCoreImpl implements KithNodeCore {
     let firstError: unknown
     this.#run?.abort()
     for (const service of [...this.#running].reverse()) {
+      this.#stopStage = `service ${(service as { [Symbol.toStringTag]?: string })[Symbol.toStringTag] ?? service.constructor.name}`
       try {
         await service.stop()
       } catch (err) {
@@ -258,18 +267,21 @@ class KithNodeCoreImpl implements KithNodeCore {
       }
     }
     this.#running = []
+    this.#stopStage = 'helia and libp2p'
     try {
       await this.helia.stop()
     } catch (err) {
       log.error('helia failed to stop - %e', err)
       firstError ??= err
     }
+    this.#stopStage = 'the store'
     try {
       await this.store.close()
     } catch (err) {
       log.error('the store failed to close - %e', err)
       firstError ??= err
     }
+    this.#stopStage = undefined
     if (firstError != null) throw firstError
   }
 

@@ -113,4 +113,6 @@ export interface KithNode {
   removeEventListener<K extends keyof KithNodeEvents> (type: K, listener: (evt: KithNodeEvents[K]) => void): void
   start (): Promise<void>
   stop (): Promise<void>
+  /** while stop() runs: what it waits for now (a service by name, helia and libp2p, the store) */
+  readonly stopStage: string | undefined
 }

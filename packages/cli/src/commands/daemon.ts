@@ -80,7 +80,7 @@ SIGINT, SIGTERM or SIGHUP stop it cleanly (API closed, node stopped, api.json re
       try { await node.stop() } catch (err: any) { code = 1; log('error', 'stopping the node failed', { message: err?.message }) }
       log('info', 'stopped')
       return code
-    })
+    }, () => node.stopStage)
 
     if (signals.early == null) {
       const ready = { event: 'ready', peerId: node.peerId, addrs: node.getMultiaddrs(), api: api.url }

@@ -199,7 +199,7 @@ See docs/RELAY.md.`,
       try { await node.stop() } catch (err: any) { code = 1; log('error', 'stopping the relay failed', { message: err?.message }) }
       log('info', 'stopped', { ...node.relay.stats(), uptime: Math.round((Date.now() - startedAt) / 1000) })
       return code
-    })
+    }, () => node.stopStage)
 
     if (signals.early == null) {
       const addrs = node.getMultiaddrs()
