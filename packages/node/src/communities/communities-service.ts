@@ -128,8 +128,11 @@ export class CommunitiesService implements Startable {
   private loaded: { promise: Promise<void>, resolve: () => void }
 
   readonly [Symbol.toStringTag] = 'kith:communities'
+  /** aborted by stop(): log fetches in flight */
+  private stopping = new AbortController()
 
   async start (): Promise<void> {
+    this.stopping = new AbortController()
     for (const meta of await scanJson<CommunityMeta>(this.components.db, keys.metaRange)) {
       if (meta.communityId == null) continue
       this.metas.set(meta.communityId, meta)
@@ -170,7 +173,7 @@ export class CommunitiesService implements Startable {
       if (this.fetchedFrom.size > 1000) this.fetchedFrom.delete(this.fetchedFrom.keys().next().value as string)
       running = (async () => {
         const from = this.held.get(c)?.log.length ?? 0
-        const { start, entries } = await fetchCommunityLog(this.components.libp2p, peerIdFromPublicKey(sender), communityId, from, LOG_FETCH_TIMEOUT_MS)
+        const { start, entries } = await fetchCommunityLog(this.components.libp2p, peerIdFromPublicKey(sender), communityId, from, LOG_FETCH_TIMEOUT_MS, { signal: this.stopping.signal })
         if (entries.length > 0) await this.mergeLog(c, entries, start)
         // it helped: the next tail from this sender may be fetched at once
         if ((this.held.get(c)?.log.length ?? 0) > from) this.fetchedFrom.delete(asked)
@@ -199,6 +202,8 @@ export class CommunitiesService implements Startable {
   }
 
   async stop (): Promise<void> {
+    // a fetch in flight is not waited out: the groups service's stop waits for the message that started it
+    this.stopping.abort()
     this.components.events.removeEventListener('group:members-changed', this.onMembersChanged)
     await this.components.libp2p.unhandle(COMMUNITY_LOG_PROTOCOL)
     await Promise.allSettled([...this.fetching.values()])

@@ -1,7 +1,7 @@
 import { peerIdFromString } from '@libp2p/peer-id'
 import { decodeCommunityPayload, encodeCommunityPayload, MAX_COMMUNITY_PAYLOAD_BYTES, toBase58 } from '@kith/protocol'
 import { requestFrames, serveFrames } from '../stream-rpc.js'
-import type { Libp2p, Stream } from '@libp2p/interface'
+import type { AbortOptions, Libp2p, Stream } from '@libp2p/interface'
 
 /**
  * `/kith/community/log/1.0.0`: a member that receives a community log tail it cannot attach (it joined a group
@@ -36,8 +36,8 @@ export async function serveCommunityLog (stream: Stream, peerId: string, source:
 }
 
 /** the entries of community `communityId` from index `from` that `peerId` holds (none if it refuses) */
-export async function fetchCommunityLog (libp2p: Pick<Libp2p, 'dialProtocol'>, peerId: string, communityId: Uint8Array, from: number, timeoutMs: number): Promise<{ start: number, entries: Uint8Array[] }> {
-  const signal = AbortSignal.timeout(timeoutMs)
+export async function fetchCommunityLog (libp2p: Pick<Libp2p, 'dialProtocol'>, peerId: string, communityId: Uint8Array, from: number, timeoutMs: number, options?: AbortOptions): Promise<{ start: number, entries: Uint8Array[] }> {
+  const signal = AbortSignal.any([AbortSignal.timeout(timeoutMs), ...(options?.signal != null ? [options.signal] : [])])
   const stream = await libp2p.dialProtocol(peerIdFromString(peerId), COMMUNITY_LOG_PROTOCOL, { signal, runOnLimitedConnection: true })
   const request = encodeCommunityPayload({ communityId, logStart: BigInt(from), log: [] })
   const [frame] = await requestFrames(stream, request, { maxFrameBytes: MAX_COMMUNITY_PAYLOAD_BYTES, maxFrames: 1 }, signal)
