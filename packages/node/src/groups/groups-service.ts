@@ -362,16 +362,21 @@ class DefaultGroupsService implements GroupsService {
   /** how many of `wires` the relay says it stored (0 on any failure) */
   private async storeOnRelay (peer: string, topic: string, wires: Uint8Array[]): Promise<number> {
     try {
-      const signal = this.callSignal()
-      const stream = await this.components.libp2p.dialProtocol(peerIdFromString(peer), RELAY_STORE_PROTOCOL, { signal, runOnLimitedConnection: true })
-      const [frame] = await requestFrames(stream, StoreRequest.encode({ topic, messages: wires }), { maxFrameBytes: 1024, maxFrames: 1 }, signal)
-      const response = decodeStoreResponse(frame ?? new Uint8Array(0))
+      const response = await this.requestStore(peer, RELAY_STORE_PROTOCOL, topic, wires)
       if (response.stored === 0) this.log('relay %s did not store: %s', peer, response.error)
       return response.stored
     } catch (err) {
       this.log('relay %s store failed: %s', peer, (err as Error).message)
       return 0
     }
+  }
+
+  /** one StoreRequest to `peer` over `protocol` (a relay's store, a member's push), and its answer */
+  private async requestStore (peer: string, protocol: string, topic: string, wires: Uint8Array[]): Promise<StoreResponse> {
+    const signal = this.callSignal()
+    const stream = await this.components.libp2p.dialProtocol(peerIdFromString(peer), protocol, { signal, runOnLimitedConnection: true })
+    const [frame] = await requestFrames(stream, StoreRequest.encode({ topic, messages: wires }), { maxFrameBytes: 1024, maxFrames: 1 }, signal)
+    return decodeStoreResponse(frame ?? new Uint8Array(0))
   }
 
   private async tick (): Promise<void> {
@@ -1060,8 +1065,10 @@ class DefaultGroupsService implements GroupsService {
     return session
   }
 
-  /** merge entries into the session's log, resolving a fork by the rule every peer applies */
-  /** false when the entries start past the end of our log: we missed updates, and they are being fetched */
+  /**
+   * merge entries into the session's log, resolving a fork by the rule every peer applies; false when the entries
+   * start past the end of our log: we missed updates, and they are being fetched
+   */
   private async mergeEntries (session: GroupSession, entries: Uint8Array[]): Promise<boolean> {
     const parsed = entries.map(e => decodeLogEntry(e))
     let truncateFrom: number | undefined
@@ -1779,10 +1786,7 @@ class DefaultGroupsService implements GroupsService {
    */
   private async pushToMember (session: GroupSession, member: string, wires: Uint8Array[]): Promise<boolean> {
     try {
-      const signal = this.callSignal()
-      const stream = await this.components.libp2p.dialProtocol(peerIdFromString(this.peerIdOf(member)), PUSH_PROTOCOL, { signal, runOnLimitedConnection: true })
-      const [frame] = await requestFrames(stream, StoreRequest.encode({ topic: session.topic, messages: wires }), { maxFrameBytes: 1024, maxFrames: 1 }, signal)
-      const response = decodeStoreResponse(frame ?? new Uint8Array(0))
+      const response = await this.requestStore(this.peerIdOf(member), PUSH_PROTOCOL, session.topic, wires)
       if (response.error !== '') this.log('group %s: push to %s refused: %s', session.gid, member.slice(0, 8), response.error)
       return response.error === ''
     } catch (err) {
