@@ -93,8 +93,8 @@ class KithNodeCoreImpl implements KithNodeCore {
   readonly #services: KithService[] = []
   #running: KithService[] = []
   #status: Status = 'stopped'
-  /** what a stop in progress waits for: named when a stop takes too long */
-  #stopStage?: string
+  /** what a stop in progress waits for: named when a stop takes too long (a service may say more, see stopStage) */
+  #stopStage?: () => string
   #lifecycle: Promise<void> = Promise.resolve()
   #libp2p?: Libp2p<KithServices>
   /** aborted on stop: cancels background dials of the current run */
@@ -133,7 +133,7 @@ class KithNodeCoreImpl implements KithNodeCore {
   }
 
   get stopStage (): string | undefined {
-    return this.#stopStage
+    return this.#stopStage?.()
   }
 
   get libp2p (): Libp2p<KithServices> {
@@ -258,7 +258,11 @@ class KithNodeCoreImpl implements KithNodeCore {
     let firstError: unknown
     this.#run?.abort()
     for (const service of [...this.#running].reverse()) {
-      this.#stopStage = `service ${(service as { [Symbol.toStringTag]?: string })[Symbol.toStringTag] ?? service.constructor.name}`
+      const name = (service as { [Symbol.toStringTag]?: string })[Symbol.toStringTag] ?? service.constructor.name
+      this.#stopStage = () => {
+        const inner = (service as { stopStage?: string }).stopStage
+        return `service ${name}${inner != null ? `, waiting for ${inner}` : ''}`
+      }
       try {
         await service.stop()
       } catch (err) {
@@ -267,14 +271,14 @@ class KithNodeCoreImpl implements KithNodeCore {
       }
     }
     this.#running = []
-    this.#stopStage = 'helia and libp2p'
+    this.#stopStage = () => 'helia and libp2p'
     try {
       await this.helia.stop()
     } catch (err) {
       log.error('helia failed to stop - %e', err)
       firstError ??= err
     }
-    this.#stopStage = 'the store'
+    this.#stopStage = () => 'the store'
     try {
       await this.store.close()
     } catch (err) {

@@ -85,8 +85,12 @@ export class GroupSession {
     this.epochs.set(toHex(state.head), new Set(state.members.keys()))
   }
 
+  /** tasks queued or running: said when a stop waits too long for them */
+  queued = 0
+
   run<T> (task: () => Promise<T>): Promise<T> {
-    const next = this.queue.then(task, task)
+    this.queued++
+    const next = this.queue.then(task, task).finally(() => { this.queued-- })
     this.queue = next.catch(() => {})
     return next
   }

@@ -146,6 +146,8 @@ class DefaultGroupsService implements GroupsService {
   private readonly me: string
   private readonly myPeerId: string
   private readonly requestTimeout: number
+  /** while stop() runs: what it waits for (the node's stopStage names it when a stop takes too long) */
+  stopStage?: string
   /** aborted when the service stops: ends the network calls in flight (see callSignal) */
   private stopping = new AbortController()
   private readonly joinTimeout: number
@@ -221,11 +223,15 @@ class DefaultGroupsService implements GroupsService {
       clearTimeout(session.claimTimer)
       pubsub.topicValidators.delete(session.topic)
       // let work in progress finish writing before the store closes
+      this.stopStage = `the work queue of group ${session.gid} (${session.queued} tasks)`
       await session.run(async () => {})
     }
+    this.stopStage = `${this.directSends.size} sends being published`
     await Promise.allSettled([...this.directSends])
+    this.stopStage = 'the last store writes'
     await this.writes.flush().catch(() => {})
     await libp2p.unhandle([JOIN_PROTOCOL, WELCOME_PROTOCOL, PUSH_PROTOCOL])
+    this.stopStage = undefined
   }
 
   private async openSession (meta: GroupMeta, log?: Uint8Array[]): Promise<GroupSession> {
